@@ -1,0 +1,32 @@
+"""What every aggregate of ours shares: the actor on each event, and recorded times
+that strictly increase within a stream even when the server clock steps back."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+ONE_MICROSECOND = timedelta(microseconds=1)
+
+
+class EbbFlowAggregate(Aggregate):
+    class Event(Aggregate.Event):
+        """Common fields: who did it, and (only for imported history) when it was
+        first recorded in the ledger it came from."""
+
+        actor: UUID
+        originally_recorded_at: datetime | None
+
+    class Created(Event, Aggregate.Created):
+        pass
+
+    def trigger_event(self, event_class: type[Any], **kwargs: Any) -> None:
+        """Records `timestamp` (the command's `now`), but never at or before the
+        last event of this stream: then it is the last timestamp plus 1 µs."""
+        now = kwargs.get("timestamp") or event_class.create_timestamp()
+        kwargs["timestamp"] = max(now, self.modified_on + ONE_MICROSECOND)
+        kwargs.setdefault("originally_recorded_at", None)
+        super().trigger_event(event_class, **kwargs)

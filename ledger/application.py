@@ -1,0 +1,105 @@
+"""LedgerApplication: every command of Ebb & Flow on one event store.
+
+The commands live in small modules by theme; this class joins them and adds the
+instance-level operations (migrate, start-up check, describing a ledger).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from ledger.commands_accounts import AccountCommands
+from ledger.commands_entries import EntryCommands
+from ledger.commands_partnership import PartnershipCommands
+from ledger.commands_sharing import SharingCommands
+from ledger.config import Settings
+from ledger.core import utc_now
+from ledger.domainmodel import Ledger
+from ledger.accounts import Account, EmailIndex
+from ledger.exceptions import Invalid
+from ledger.sealing import INDEX_KEY_ID, account_key_id
+
+
+@dataclass(frozen=True)
+class PartnerSummary:
+    id: UUID
+    display_name: str | None
+    placeholder: bool
+    departed: bool
+
+
+@dataclass(frozen=True)
+class LedgerSummary:
+    id: UUID
+    name: str | None
+    timezone: str
+    partners: list[PartnerSummary]
+    version: int
+    paused: bool
+    paused_by: UUID | None
+    invite_expires_at: datetime | None
+    opened_at: datetime
+
+
+class LedgerApplication(AccountCommands, PartnershipCommands, EntryCommands, SharingCommands):
+    def __init__(self, settings: Settings, clock: Callable[[], datetime] = utc_now) -> None:
+        super().__init__(settings, clock)
+        self.keys.check_instance_key()
+
+    def describe(self, ledger: Ledger) -> LedgerSummary:
+        """The ledger with its words opened (None where they were erased)."""
+        opener = self.keys.opener()
+        partners = [
+            PartnerSummary(
+                id=UUID(hex_id), display_name=opener.open(ledger.display_names[hex_id]),
+                placeholder=hex_id in ledger.placeholders, departed=hex_id in ledger.departed,
+            )
+            for hex_id in ledger.partners
+        ]
+        return LedgerSummary(
+            id=ledger.id, name=opener.open(ledger.name), timezone=ledger.timezone,
+            partners=partners, version=ledger.version, paused=ledger.paused_by is not None,
+            paused_by=UUID(ledger.paused_by) if ledger.paused_by else None,
+            invite_expires_at=ledger.invite_expires_at, opened_at=ledger.created_on,
+        )
+
+    def delete_account(self, account_id: UUID, password: str) -> None:
+        """Leaves every ledger with forget_me, frees the email, destroys the account key."""
+        account = self.get_account(account_id)
+        opener = self.keys.opener()
+        if not self.passwords.verify(opener.open(account.password_hash), password):
+            raise Invalid.field("password", "is not your password")
+        for hex_id in list(account.ledgers):
+            self.leave(UUID(hex_id), account_id, forget_me=True)
+        email = opener.open(account.email)
+        digest = self.keys.index_id("email", email) if email else None
+
+        def command(account: Account, index: EmailIndex | None) -> None:
+            now = self.clock()
+            if index is not None:
+                index.release(account_id, now)
+            account.delete(now)
+
+        self.change(lambda: [self.get_account(account_id),
+                             self._email_index(digest) if digest else None], command)
+        self.keys.destroy(account_key_id(account_id))
+
+    def ledgers_of(self, account_id: UUID) -> list[LedgerSummary]:
+        account = self.get_account(account_id)
+        return [self.describe(self.get_ledger(UUID(hex_id), account_id))
+                for hex_id in account.ledgers]
+
+
+def migrate(settings: Settings) -> None:
+    """Creates the tables (events, snapshots, key table) and the instance's index key.
+
+    Run once per deployment on PostgreSQL; workers then start with table creation off.
+    """
+    app = LedgerApplication(settings.with_changes(create_tables=True))
+    try:
+        app.keys.ensure_key(INDEX_KEY_ID)
+    finally:
+        app.close()

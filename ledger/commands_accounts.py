@@ -1,0 +1,124 @@
+"""Signing up, signing in, changing one's profile, deleting one's account."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID, uuid4
+
+from eventsourcing.persistence import IntegrityError
+
+from ledger.accounts import Account, EmailIndex
+from ledger.core import CoreApplication, Recorded
+from ledger.exceptions import Conflict, Invalid, NotFound, Unauthenticated
+from ledger.passwords import MIN_PASSWORD_LENGTH
+from ledger.sealing import account_key_id
+from ledger.texts import clean_email, clean_name
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    id: UUID
+    email: str | None
+    display_name: str | None
+    ledger_ids: list[UUID]
+
+
+class AccountCommands(CoreApplication):
+    def sign_up(self, email: str, password: str, display_name: str) -> Recorded:
+        email = clean_email(email)
+        name = clean_name("display_name", display_name)
+        check_password(password)
+        account_id = uuid4()
+        key_id = account_key_id(account_id)
+        self.keys.ensure_key(key_id)
+        digest = self.keys.index_id("email", email)
+        now = self.clock()
+        account = Account.register(
+            account_id=account_id, email=self.keys.seal(key_id, email),
+            display_name=self.keys.seal(key_id, name),
+            password_hash=self.keys.seal(key_id, self.passwords.hash(password)), now=now,
+        )
+        for _ in range(2):  # a lost race for the email re-reads the index once
+            index = self._email_index(digest)
+            if index is None:
+                index = EmailIndex.register(digest, account_id, now)
+            else:
+                index.claim(account_id, now)
+            try:
+                recordings = self.save(account, index)
+            except IntegrityError:
+                continue
+            return Recorded(account_id, recordings[-1].notification.id, account.version)
+        raise Conflict("an account with this email already exists")
+
+    def authenticate(self, email: str, password: str) -> UUID:
+        """The account id for these credentials; one answer for every failure."""
+        try:
+            digest = self.keys.index_id("email", clean_email(email))
+        except Invalid:
+            digest = ""
+        index = self._email_index(digest) if digest else None
+        account = self._live_account(index.account_id if index else None)
+        stored = self._password_hash(account) if account else None
+        if not self.passwords.verify(stored, password) or account is None or stored is None:
+            raise Unauthenticated("wrong email or password")
+        if self.passwords.needs_rehash(stored):
+            self._set_password(account.id, password)
+        return account.id
+
+    def change_profile(self, account_id: UUID, current_password: str,
+                       display_name: str | None = None, password: str | None = None) -> Recorded:
+        account = self.get_account(account_id)
+        if not self.passwords.verify(self._password_hash(account), current_password):
+            raise Invalid.field("current_password", "is not your current password")
+        if password is not None:
+            check_password(password)
+        key_id = account_key_id(account_id)
+        name = self.keys.seal(key_id, clean_name("display_name", display_name)) if display_name else None
+        new_hash = self.keys.seal(key_id, self.passwords.hash(password)) if password else None
+
+        def command(account: Account) -> None:
+            if name is not None:
+                account.change_display_name(name, self.clock())
+            if new_hash is not None:
+                account.change_password(new_hash, self.clock())
+
+        return self.change(lambda: [self.get_account(account_id)], command)
+
+    def describe_account(self, account_id: UUID) -> AccountSummary:
+        account = self.get_account(account_id)
+        opener = self.keys.opener()
+        return AccountSummary(
+            id=account.id, email=opener.open(account.email),
+            display_name=opener.open(account.display_name),
+            ledger_ids=[UUID(hex_id) for hex_id in account.ledgers],
+        )
+
+    def _set_password(self, account_id: UUID, password: str) -> None:
+        sealed = self.keys.seal(account_key_id(account_id), self.passwords.hash(password))
+        self.change(lambda: [self.get_account(account_id)],
+                    lambda account: account.change_password(sealed, self.clock()))
+
+    def _password_hash(self, account: Account) -> str | None:
+        return self.keys.opener().open(account.password_hash)
+
+    def _live_account(self, account_id: UUID | None) -> Account | None:
+        if account_id is None:
+            return None
+        try:
+            return self.get_account(account_id)
+        except NotFound:
+            return None
+
+    def _email_index(self, digest: str) -> EmailIndex | None:
+        try:
+            return self._get(EmailIndex.id_for(digest), EmailIndex)
+        except NotFound:
+            return None
+
+
+def check_password(password: str) -> None:
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid.field("password", f"must be at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > 1024:
+        raise Invalid.field("password", "must be at most 1024 characters")

@@ -1,0 +1,151 @@
+"""Opening a ledger, inviting and joining, pausing, leaving and erasure."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID, uuid4
+
+from eventsourcing.domain import Aggregate
+
+from ledger.accounts import Account, InviteIndex
+from ledger.core import CoreApplication, Recorded
+from ledger.domainmodel import Ledger
+from ledger.exceptions import Invalid, NotFound
+from ledger.sealing import ledger_key_id, partner_key_id
+from ledger.texts import clean_name
+from ledger.weeks import is_time_zone
+
+INVITE_LIFETIME = timedelta(days=7)
+INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 symbols, no 0/O or 1/I
+INVITE_SYMBOLS = 12  # 60 bits
+
+
+@dataclass(frozen=True)
+class Invite:
+    code: str
+    expires_at: datetime
+
+
+def new_invite_code() -> str:
+    raw = "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_SYMBOLS))
+    return "-".join(raw[i : i + 4] for i in range(0, INVITE_SYMBOLS, 4))
+
+
+def normalise_invite_code(code: str) -> str:
+    raw = "".join(ch for ch in code.upper() if ch.isalnum())
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+class PartnershipCommands(CoreApplication):
+    def open_ledger(self, actor: UUID, name: str, timezone: str = "UTC",
+                    display_name: str | None = None) -> tuple[Recorded, Invite]:
+        name = clean_name("name", name)
+        if not is_time_zone(timezone):
+            raise Invalid.field("timezone", "must be an IANA time zone such as Europe/Paris")
+        account = self.get_account(actor)
+        shown_name = display_name or self.keys.opener().open(account.display_name) or "Partner"
+        ledger_id = uuid4()
+        self.keys.ensure_key(ledger_key_id(ledger_id))
+        self.keys.ensure_key(partner_key_id(ledger_id, actor))
+        invite, digest = self._new_invite()
+        sealed_name = self.keys.seal(ledger_key_id(ledger_id), name)
+        sealed_display = self.seal_for(ledger_id, actor, "display_name", clean_name(
+            "display_name", shown_name))
+
+        def command(account: Account) -> list[Aggregate]:
+            now = self.clock()
+            ledger = Ledger.open(
+                ledger_id=ledger_id, actor=actor, name=sealed_name, timezone=timezone,
+                display_name=sealed_display, invite_hash=digest,
+                invite_expires_at=now + INVITE_LIFETIME, now=now,
+            )
+            account.add_ledger(ledger_id, now)
+            return [ledger, InviteIndex.issue(digest, ledger_id, actor, now)]
+
+        recorded = self.change(lambda: [self.get_account(actor)], command)
+        return recorded, invite
+
+    def issue_invite(self, ledger_id: UUID, actor: UUID,
+                     expected_version: int | None = None) -> tuple[Recorded, Invite]:
+        invite, digest = self._new_invite()
+
+        def command(ledger: Ledger) -> list[Aggregate]:
+            now = self.clock()
+            ledger.issue_invite(actor, digest, now + INVITE_LIFETIME, now)
+            return [InviteIndex.issue(digest, ledger_id, actor, now)]
+
+        recorded = self.change(lambda: [self.get_ledger(ledger_id, actor)], command,
+                               expected_version=expected_version)
+        return recorded, invite
+
+    def revoke_invite(self, ledger_id: UUID, actor: UUID) -> Recorded:
+        return self.change_ledger(ledger_id, actor, lambda l: l.revoke_invite(actor, self.clock()))
+
+    def join(self, actor: UUID, code: str, display_name: str | None = None) -> Recorded:
+        digest = self.keys.index_id("invite", normalise_invite_code(code))
+        try:
+            ledger_id = self._get(InviteIndex.id_for(digest), InviteIndex).ledger_id
+        except NotFound:
+            raise NotFound("unknown, used or expired invite code") from None
+        account = self.get_account(actor)
+        shown = display_name or self.keys.opener().open(account.display_name) or "Partner"
+        self.keys.ensure_key(partner_key_id(ledger_id, actor))
+        sealed = self.seal_for(ledger_id, actor, "display_name", clean_name("display_name", shown))
+
+        def command(ledger: Ledger, account: Account) -> None:
+            ledger.join(actor, sealed, digest, self.clock())
+            account.add_ledger(ledger_id, self.clock())
+
+        return self.change(
+            lambda: [self._get_joinable(ledger_id), self.get_account(actor)], command
+        )
+
+    def pause(self, ledger_id: UUID, actor: UUID, expected_version: int | None = None) -> Recorded:
+        return self.change_ledger(ledger_id, actor, lambda l: l.pause(actor, self.clock()),
+                                  expected_version)
+
+    def resume(self, ledger_id: UUID, actor: UUID, expected_version: int | None = None) -> Recorded:
+        return self.change_ledger(ledger_id, actor, lambda l: l.resume(actor, self.clock()),
+                                  expected_version)
+
+    def leave(self, ledger_id: UUID, actor: UUID, forget_me: bool) -> Recorded:
+        """The actor leaves; with forget_me their words become unreadable everywhere.
+        When nobody is left, every key of the ledger is destroyed: it is gone."""
+
+        def command(ledger: Ledger, account: Account | None) -> None:
+            ledger.leave(actor, forget_me, self.clock())
+            if account is not None:
+                account.remove_ledger(ledger_id, self.clock())
+
+        recorded = self.change(
+            lambda: [self.get_ledger(ledger_id, actor), self._live_account_or_none(actor)],
+            command,
+        )
+        ledger = self._get(ledger_id, Ledger)
+        if forget_me:
+            self.keys.destroy(partner_key_id(ledger_id, actor))
+        if ledger.is_erased:
+            for partner in ledger.partners:
+                self.keys.destroy(partner_key_id(ledger_id, UUID(partner)))
+            self.keys.destroy(ledger_key_id(ledger_id))
+        return recorded
+
+    # ---------------------------------------------------------------- helpers
+
+    def _get_joinable(self, ledger_id: UUID) -> Ledger:
+        ledger = self._get(ledger_id, Ledger)
+        if ledger.is_erased:
+            raise NotFound("unknown, used or expired invite code")
+        return ledger
+
+    def _live_account_or_none(self, account_id: UUID) -> Account | None:
+        try:
+            return self.get_account(account_id)
+        except NotFound:
+            return None
+
+    def _new_invite(self) -> tuple[Invite, str]:
+        code = new_invite_code()
+        return Invite(code, self.clock() + INVITE_LIFETIME), self.keys.index_id("invite", code)

@@ -1,0 +1,174 @@
+"""Settings from the environment, and their translation into eventsourcing's own.
+
+`EBBFLOW_DATABASE_URL` picks the backend; everything secret comes from the
+environment, except that a development instance generates its keys into its data
+folder (mode 0600) so one command runs it. Production refuses to start without them.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from ledger.exceptions import ConfigurationError
+
+DEFAULT_DATABASE_URL = "sqlite:///./var/ebbflow.db"
+APP_NAME = "ebbflow"
+SNAPSHOT_INTERVAL = 50
+AGGREGATE_CACHE_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    cipher_key: str
+    secret_key: str
+    data_dir: Path
+    production: bool = False
+    create_tables: bool = True
+    argon2_time_cost: int = 3
+    argon2_memory_cost: int = 65536
+    extra_env: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite:")
+
+    @property
+    def sqlite_path(self) -> Path:
+        return sqlite_path(self.database_url)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        url = env.get("EBBFLOW_DATABASE_URL") or DEFAULT_DATABASE_URL
+        production = env.get("EBBFLOW_ENV", "development").lower() == "production"
+        data_dir = Path(env.get("EBBFLOW_DATA_DIR") or _default_data_dir(url))
+        cipher_key = env.get("EBBFLOW_CIPHER_KEY") or _dev_secret(
+            production, data_dir, "cipher.key", "EBBFLOW_CIPHER_KEY", _new_cipher_key
+        )
+        _check_cipher_key(cipher_key)
+        secret_key = env.get("EBBFLOW_SECRET_KEY") or _dev_secret(
+            production, data_dir, "secret.key", "EBBFLOW_SECRET_KEY", _new_secret
+        )
+        create_default = "yes" if url.startswith("sqlite:") else "no"
+        return cls(
+            database_url=url,
+            cipher_key=cipher_key,
+            secret_key=secret_key,
+            data_dir=data_dir,
+            production=production,
+            create_tables=_truthy(env.get("EBBFLOW_CREATE_TABLES", create_default)),
+        )
+
+    def with_changes(self, **changes: object) -> Settings:
+        values = {**self.__dict__, **changes}
+        return Settings(**values)  # type: ignore[arg-type]
+
+    def eventsourcing_env(self) -> dict[str, str]:
+        """The library's configuration for this instance (encryption always on)."""
+        env = {
+            "CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher",
+            "CIPHER_KEY": self.cipher_key,
+            "COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor",
+            "CREATE_TABLE": "y" if self.create_tables else "n",
+            "AGGREGATE_CACHE_MAXSIZE": str(AGGREGATE_CACHE_SIZE),
+            "IS_SNAPSHOTTING_ENABLED": "y",
+        }
+        env.update(_backend_env(self.database_url))
+        env.update(self.extra_env)
+        return env
+
+
+def sqlite_path(url: str) -> Path:
+    if not url.startswith("sqlite:///"):
+        raise ConfigurationError(f"not a SQLite URL: {url.split(':', 1)[0]}:…")
+    return Path(url[len("sqlite:///") :])
+
+
+def _backend_env(url: str) -> dict[str, str]:
+    if url.startswith("sqlite:"):
+        path = sqlite_path(url)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(path),
+            "SQLITE_LOCK_TIMEOUT": "30",
+            "APPLICATION_RECORDER_TOPIC": "ledger.stores.sqlite:SQLiteLedgerRecorder",
+        }
+    if url.startswith(("postgresql:", "postgres:")):
+        return _postgres_env(url)
+    raise ConfigurationError("EBBFLOW_DATABASE_URL must start with sqlite:/// or postgresql://")
+
+
+def _postgres_env(url: str) -> dict[str, str]:
+    parts = urlsplit(url)
+    query = parse_qs(parts.query)
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": unquote(parts.path.lstrip("/")) or "postgres",
+        "POSTGRES_HOST": parts.hostname or "127.0.0.1",
+        "POSTGRES_PORT": str(parts.port or 5432),
+        "POSTGRES_USER": unquote(parts.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        "POSTGRES_POOL_SIZE": query.get("pool_size", ["5"])[0],
+        "POSTGRES_MAX_OVERFLOW": query.get("max_overflow", ["10"])[0],
+        "POSTGRES_LOCK_TIMEOUT": "10",
+        "POSTGRES_CONNECT_TIMEOUT": "10",
+        "POSTGRES_PRE_PING": "y",
+        "APPLICATION_RECORDER_TOPIC": "ledger.stores.postgres:PostgresLedgerRecorder",
+    }
+    if "schema" in query:
+        env["POSTGRES_SCHEMA"] = query["schema"][0]
+    return env
+
+
+def _default_data_dir(url: str) -> Path:
+    if url.startswith("sqlite:///"):
+        return sqlite_path(url).parent
+    return Path("var")
+
+
+def _dev_secret(
+    production: bool, data_dir: Path, name: str, var: str, make: Callable[[], str]
+) -> str:
+    if production:
+        raise ConfigurationError(f"{var} is required when EBBFLOW_ENV=production")
+    path = data_dir / name
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    value = make()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process generated it first
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as f:
+        f.write(value)
+    return value
+
+
+def _new_cipher_key() -> str:
+    return base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def _new_secret() -> str:
+    return secrets.token_urlsafe(48)
+
+
+def _check_cipher_key(key: str) -> None:
+    try:
+        raw = base64.b64decode(key, validate=True)
+    except ValueError:
+        raise ConfigurationError("EBBFLOW_CIPHER_KEY is not valid base64") from None
+    if len(raw) != 32:
+        raise ConfigurationError("EBBFLOW_CIPHER_KEY must be 32 bytes, base64-encoded")
+
+
+def _truthy(value: str) -> bool:
+    return value.strip().lower() in {"1", "y", "yes", "true", "on"}

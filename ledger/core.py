@@ -1,0 +1,169 @@
+"""The application's core: storage, keys, the clock, and the one save path.
+
+Every command goes load → domain method → save through `change()`, which retries
+version conflicts a bounded number of times (re-reading and re-running the
+command) and answers the log position and new version of what it recorded.
+"""
+
+from __future__ import annotations
+
+import base64
+import random
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, ClassVar, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+
+from ledger.accounts import Account
+from ledger.config import SNAPSHOT_INTERVAL, Settings
+from ledger.domainmodel import Ledger
+from ledger.exceptions import Conflict, NotFound, PreconditionFailed
+from ledger.passwords import Passwords
+from ledger.sealing import KeyRing, KeyStore, partner_key_id
+from ledger.texts import clean_text
+from ledger.transcodings import register_ledger_transcodings
+from ledger.values import SealedText
+
+T = TypeVar("T")
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a command answers: the new id (if any), log position, ledger version."""
+
+    id: UUID | None
+    position: int
+    version: int
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class CoreApplication(Application[UUID]):
+    name = "ebbflow"
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
+        Ledger: SNAPSHOT_INTERVAL,
+        Account: SNAPSHOT_INTERVAL,
+    }
+
+    def __init__(self, settings: Settings, clock: Callable[[], datetime] = utc_now) -> None:
+        self.settings = settings
+        self.clock = clock
+        super().__init__(env=settings.eventsourcing_env())
+        store: Any = self.recorder
+        self.keys = KeyRing(store if isinstance(store, KeyStore) else _no_keys(store),
+                            base64.b64decode(settings.cipher_key))
+        self.passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_cost)
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_ledger_transcodings(transcoder)
+
+    # ------------------------------------------------------------------ saving
+
+    def change(
+        self,
+        load: Callable[[], Sequence[Aggregate | None]],
+        command: Callable[..., Iterable[Aggregate] | None],
+        *,
+        expected_version: int | None = None,
+        **save_kwargs: Any,
+    ) -> Recorded:
+        """Loads the aggregates, runs the command on them and saves them, with any new
+        aggregates the command returns, in one transaction. On a version conflict it
+        does it all again (bounded). `expected_version` applies to the first loaded."""
+        for attempt in range(MAX_ATTEMPTS):
+            loaded = load()
+            first = loaded[0]
+            if expected_version is not None and first is not None \
+                    and first.version != expected_version:
+                raise PreconditionFailed(f"the ledger is at version {first.version}")
+            created = list(command(*loaded) or ())
+            aggregates = [a for a in [*loaded, *created] if a is not None]
+            try:
+                recordings = self.save(*aggregates, **save_kwargs)
+            except IntegrityError:
+                time.sleep(random.uniform(0, 0.002 * 2**attempt))  # noqa: S311
+                continue
+            position = recordings[-1].notification.id if recordings else self.max_position()
+            primary = next((a for a in aggregates if isinstance(a, Ledger)), aggregates[0])
+            return Recorded(primary.id, position, primary.version)
+        raise Conflict("too many changes at once; please try again")
+
+    def change_ledger(self, ledger_id: UUID, actor: UUID, command: Callable[[Ledger], None],
+                      expected_version: int | None = None, **save_kwargs: Any) -> Recorded:
+        """The usual case: one ledger, checked to be the actor's, one command."""
+        return self.change(lambda: [self.get_ledger(ledger_id, actor)], command,
+                           expected_version=expected_version, **save_kwargs)
+
+    def max_position(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    # ----------------------------------------------------------------- loading
+
+    def get_ledger(self, ledger_id: UUID, actor: UUID | None = None) -> Ledger:
+        """The ledger, or 'not found' when it does not exist, is erased, or (given an
+        actor) the actor is not one of its partners."""
+        ledger = self._get(ledger_id, Ledger)
+        if ledger.is_erased or (actor is not None and not ledger.is_active_partner(actor)):
+            raise NotFound("ledger not found")
+        return ledger
+
+    def get_account(self, account_id: UUID) -> Account:
+        account = self._get(account_id, Account)
+        account.check_exists()
+        return account
+
+    def ledger_as_recorded_at(self, ledger_id: UUID, actor: UUID, recorded_at: datetime) -> Ledger:
+        """The ledger as it stood at a recorded time: bisects versions on single-event
+        reads, then loads that version from the nearest snapshot."""
+        current = self.get_ledger(ledger_id, actor)
+        low, high = 1, current.version
+        if self._timestamp_at(ledger_id, low) > recorded_at:
+            raise NotFound("the ledger did not exist yet")
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self._timestamp_at(ledger_id, middle) <= recorded_at:
+                low = middle
+            else:
+                high = middle - 1
+        ledger: Ledger = self.repository.get(ledger_id, version=low)
+        return ledger
+
+    def _timestamp_at(self, aggregate_id: UUID, version: int) -> datetime:
+        stored = self.recorder.select_events(aggregate_id, gt=version - 1, lte=version)
+        event = self.mapper.to_domain_event(stored[0])
+        timestamp: datetime = event.timestamp
+        return timestamp
+
+    def _get(self, aggregate_id: UUID, cls: type[T]) -> T:
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFound(f"{cls.__name__.lower()} not found") from None
+        if not isinstance(aggregate, cls):
+            raise NotFound(f"{cls.__name__.lower()} not found")
+        return aggregate
+
+    # ----------------------------------------------------------------- sealing
+
+    def seal_for(self, ledger_id: UUID, actor: UUID, field: str, text: str) -> SealedText:
+        return self.keys.seal(partner_key_id(ledger_id, actor), clean_text(field, text))
+
+    def seal_optional(self, ledger_id: UUID, actor: UUID, field: str,
+                      text: str | None) -> SealedText | None:
+        if text is None or not text.strip():
+            return None
+        return self.seal_for(ledger_id, actor, field, text)
+
+
+def _no_keys(recorder: object) -> KeyStore:
+    raise TypeError(f"{type(recorder).__name__} has no key table; use the ebbflow recorders")

@@ -1,0 +1,156 @@
+"""Sealed text and the data keys behind it (crypto-shredding).
+
+Every free-text field is encrypted with a data key: one per partner per ledger,
+one per ledger (its name, share urls) and one per account (email, display name,
+password hash). Data keys live wrapped by the instance key in a key table in the
+event-store database. Destroying a key is erasure: the events still decode, but
+the words sealed with it can no longer be opened.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from collections.abc import Collection
+from typing import Protocol, runtime_checkable
+from uuid import UUID
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from ledger.exceptions import ConfigurationError, LedgerError
+from ledger.values import SealedText
+
+NONCE_BYTES = 12
+INDEX_KEY_ID = "instance:index-hmac"
+
+
+@runtime_checkable
+class KeyStore(Protocol):
+    """The key table: wrapped keys by id (implemented by both recorders)."""
+
+    def get_wrapped_keys(self, key_ids: Collection[str]) -> dict[str, bytes]: ...
+
+    def insert_wrapped_key(self, key_id: str, wrapped: bytes) -> bool: ...
+
+    def delete_wrapped_key(self, key_id: str) -> bool: ...
+
+    def any_wrapped_key(self) -> tuple[str, bytes] | None: ...
+
+
+class KeyDestroyed(LedgerError):
+    """Text cannot be sealed with a key that was destroyed (its owner was erased)."""
+
+
+def partner_key_id(ledger_id: UUID, account_id: UUID) -> str:
+    return f"partner:{ledger_id.hex}:{account_id.hex}"
+
+
+def ledger_key_id(ledger_id: UUID) -> str:
+    return f"ledger:{ledger_id.hex}"
+
+
+def account_key_id(account_id: UUID) -> str:
+    return f"account:{account_id.hex}"
+
+
+class KeyRing:
+    """Creates, wraps, destroys data keys; seals and opens text with them."""
+
+    def __init__(self, store: KeyStore, instance_key: bytes) -> None:
+        self._store = store
+        self._wrapping = AESGCM(_derive(instance_key, b"ebbflow key wrapping v1"))
+        self._index_key: bytes | None = None
+
+    def ensure_key(self, key_id: str) -> None:
+        """Creates the key unless it exists; safe to race (insert-if-absent)."""
+        if not self._store.get_wrapped_keys([key_id]):
+            self._store.insert_wrapped_key(key_id, self._wrap(key_id, AESGCM.generate_key(256)))
+
+    def destroy(self, key_id: str) -> bool:
+        return self._store.delete_wrapped_key(key_id)
+
+    def exists(self, key_id: str) -> bool:
+        return bool(self._store.get_wrapped_keys([key_id]))
+
+    def seal(self, key_id: str, text: str) -> SealedText:
+        keys = self._unwrap_many([key_id])
+        if key_id not in keys:
+            raise KeyDestroyed(key_id)
+        return _seal_with(keys[key_id], key_id, text)
+
+    def opener(self) -> Opener:
+        """An opener for one read: it fetches each key at most once."""
+        return Opener(self)
+
+    def check_instance_key(self) -> None:
+        """Unwraps one stored key: a wrong instance key fails here, in one line."""
+        row = self._store.any_wrapped_key()
+        if row is None:
+            return
+        try:
+            self._unwrap(*row)
+        except InvalidTag:
+            raise ConfigurationError(
+                "EBBFLOW_CIPHER_KEY does not match the key this instance's data was "
+                "encrypted with"
+            ) from None
+
+    def index_id(self, label: str, value: str) -> str:
+        """A keyed hash for lookup indexes (email, invite code): ids reveal nothing."""
+        if self._index_key is None:
+            self.ensure_key(INDEX_KEY_ID)
+            self._index_key = self._unwrap_many([INDEX_KEY_ID])[INDEX_KEY_ID]
+        message = label.encode() + b"\x00" + value.encode()
+        return hmac.new(self._index_key, message, hashlib.sha256).hexdigest()
+
+    def _unwrap_many(self, key_ids: Collection[str]) -> dict[str, bytes]:
+        wrapped = self._store.get_wrapped_keys(key_ids)
+        return {key_id: self._unwrap(key_id, blob) for key_id, blob in wrapped.items()}
+
+    def _wrap(self, key_id: str, raw: bytes) -> bytes:
+        nonce = os.urandom(NONCE_BYTES)
+        return nonce + self._wrapping.encrypt(nonce, raw, key_id.encode())
+
+    def _unwrap(self, key_id: str, blob: bytes) -> bytes:
+        return self._wrapping.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], key_id.encode())
+
+
+class Opener:
+    """Opens sealed values for one viewer's read; None means the words were erased."""
+
+    def __init__(self, ring: KeyRing) -> None:
+        self._ring = ring
+        self._keys: dict[str, bytes | None] = {}
+
+    def prefetch(self, key_ids: Collection[str]) -> None:
+        missing = [k for k in key_ids if k not in self._keys]
+        if missing:
+            found = self._ring._unwrap_many(missing)  # noqa: SLF001
+            for key_id in missing:
+                self._keys[key_id] = found.get(key_id)
+
+    def open(self, sealed: SealedText) -> str | None:
+        self.prefetch([sealed.key_id])
+        key = self._keys[sealed.key_id]
+        if key is None:
+            return None
+        return _open_with(key, sealed)
+
+
+def _seal_with(key: bytes, key_id: str, text: str) -> SealedText:
+    nonce = os.urandom(NONCE_BYTES)
+    ciphertext = AESGCM(key).encrypt(nonce, text.encode(), key_id.encode())
+    return SealedText(key_id=key_id, nonce=nonce, ciphertext=ciphertext)
+
+
+def _open_with(key: bytes, sealed: SealedText) -> str:
+    plain = AESGCM(key).decrypt(sealed.nonce, sealed.ciphertext, sealed.key_id.encode())
+    return plain.decode()
+
+
+def _derive(instance_key: bytes, info: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(instance_key)

@@ -1,0 +1,78 @@
+"""The PostgreSQL application recorder, extended with the key table.
+
+A deleted key's tuple stays in the heap until vacuumed; VACUUM FULL rewrites the
+(small) table so the wrapped key is gone from it. WAL archives and base backups
+keep it until they are recycled: backups re-apply the erasure log (see README).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from psycopg.sql import SQL, Identifier
+
+
+class PostgresLedgerRecorder(PostgresApplicationRecorder):
+    def __init__(
+        self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
+    ) -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        base = events_table_name.removesuffix("_events")
+        self.key_table = Identifier(datastore.schema, f"{base}_keys")
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {} (key_id text PRIMARY KEY, "
+                "wrapped bytea NOT NULL, created_at timestamptz NOT NULL DEFAULT now())"
+            ).format(self.key_table)
+        )
+
+    def get_wrapped_keys(self, key_ids: Collection[str]) -> dict[str, bytes]:
+        ids = list(key_ids)
+        if not ids:
+            return {}
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                SQL("SELECT key_id, wrapped FROM {} WHERE key_id = ANY(%s)").format(
+                    self.key_table
+                ),
+                (ids,),
+            )
+            return {row["key_id"]: bytes(row["wrapped"]) for row in curs.fetchall()}
+
+    def insert_wrapped_key(self, key_id: str, wrapped: bytes) -> bool:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(
+                SQL(
+                    "INSERT INTO {} (key_id, wrapped) VALUES (%s, %s) "
+                    "ON CONFLICT (key_id) DO NOTHING"
+                ).format(self.key_table),
+                (key_id, wrapped),
+            )
+            return curs.rowcount == 1
+
+    def delete_wrapped_key(self, key_id: str) -> bool:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(SQL("DELETE FROM {} WHERE key_id = %s").format(self.key_table), (key_id,))
+            deleted = curs.rowcount == 1
+        self.vacuum_key_table()
+        return deleted
+
+    def any_wrapped_key(self) -> tuple[str, bytes] | None:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                SQL("SELECT key_id, wrapped FROM {} ORDER BY key_id LIMIT 1").format(
+                    self.key_table
+                )
+            )
+            row = curs.fetchone()
+        return None if row is None else (row["key_id"], bytes(row["wrapped"]))
+
+    def vacuum_key_table(self) -> None:
+        """Rewrites the key table so deleted keys leave no dead tuples behind."""
+        with self.datastore.get_connection() as conn:
+            conn.autocommit = True
+            try:
+                conn.execute(SQL("VACUUM FULL {}").format(self.key_table))
+            finally:
+                conn.autocommit = False

@@ -1,0 +1,76 @@
+"""The SQLite application recorder, extended with the key table.
+
+Deleting a key must not leave its bytes behind: `secure_delete` zeroes the freed
+cell and a TRUNCATE checkpoint empties the write-ahead log that still holds the
+old page.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Collection
+from datetime import UTC, datetime
+
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
+
+KEY_TABLE = "ebbflow_keys"
+CHECKPOINT_ATTEMPTS = 20
+
+
+class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
+    def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
+        super().__init__(datastore, events_table_name)
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [
+            *super().construct_create_table_statements(),
+            f"CREATE TABLE IF NOT EXISTS {KEY_TABLE} ("
+            "key_id TEXT PRIMARY KEY, wrapped BLOB NOT NULL, created_at TEXT NOT NULL)",
+        ]
+
+    def get_wrapped_keys(self, key_ids: Collection[str]) -> dict[str, bytes]:
+        ids = list(key_ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT key_id, wrapped FROM {KEY_TABLE} WHERE key_id IN ({marks})", ids)  # noqa: S608
+            return {row["key_id"]: bytes(row["wrapped"]) for row in c.fetchall()}
+
+    def insert_wrapped_key(self, key_id: str, wrapped: bytes) -> bool:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(
+                f"INSERT INTO {KEY_TABLE} (key_id, wrapped, created_at) VALUES (?, ?, ?) "  # noqa: S608
+                "ON CONFLICT (key_id) DO NOTHING",
+                (key_id, wrapped, datetime.now(UTC).isoformat()),
+            )
+            c.execute("SELECT changes()")
+            inserted = bool(c.fetchone()[0])
+        return inserted
+
+    def delete_wrapped_key(self, key_id: str) -> bool:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute("PRAGMA secure_delete=ON")
+            c.execute(f"DELETE FROM {KEY_TABLE} WHERE key_id = ?", (key_id,))  # noqa: S608
+            c.execute("SELECT changes()")
+            deleted = bool(c.fetchone()[0])
+        self.checkpoint()
+        return deleted
+
+    def any_wrapped_key(self) -> tuple[str, bytes] | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT key_id, wrapped FROM {KEY_TABLE} ORDER BY key_id LIMIT 1")  # noqa: S608
+            row = c.fetchone()
+        return None if row is None else (row["key_id"], bytes(row["wrapped"]))
+
+    def checkpoint(self) -> bool:
+        """Copies the WAL into the file and truncates it; False if readers kept it busy."""
+        for _ in range(CHECKPOINT_ATTEMPTS):
+            with self.datastore.get_connection(commit=True) as conn:
+                cursor = conn.cursor()
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy = cursor.fetchone()[0]
+            if not busy:
+                return True
+            time.sleep(0.05)
+        return False

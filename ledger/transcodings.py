@@ -1,0 +1,54 @@
+"""Transcodings for the value types the library does not know.
+
+Without them a str-Enum silently comes back as a plain string and a SealedText
+cannot be stored at all.
+"""
+
+from __future__ import annotations
+
+import base64
+from enum import Enum
+from typing import Any
+
+from eventsourcing.persistence import JSONTranscoder, Transcoding
+
+from ledger.values import ENUM_TYPES, SealedText
+
+
+class EnumAsValue(Transcoding):
+    """One transcoding per enum class, named after it."""
+
+    def __init__(self, enum_type: type[Enum]) -> None:
+        self.type = enum_type
+        self.name = f"enum_{enum_type.__name__}"
+
+    def encode(self, obj: Enum) -> Any:
+        return obj.value
+
+    def decode(self, data: Any) -> Enum:
+        return self.type(data)
+
+
+class SealedTextAsDict(Transcoding):
+    type = SealedText
+    name = "sealed"
+
+    def encode(self, obj: SealedText) -> dict[str, str]:
+        return {
+            "k": obj.key_id,
+            "n": base64.b64encode(obj.nonce).decode(),
+            "c": base64.b64encode(obj.ciphertext).decode(),
+        }
+
+    def decode(self, data: dict[str, str]) -> SealedText:
+        return SealedText(
+            key_id=data["k"],
+            nonce=base64.b64decode(data["n"]),
+            ciphertext=base64.b64decode(data["c"]),
+        )
+
+
+def register_ledger_transcodings(transcoder: JSONTranscoder) -> None:
+    for enum_type in ENUM_TYPES:
+        transcoder.register(EnumAsValue(enum_type))
+    transcoder.register(SealedTextAsDict())
