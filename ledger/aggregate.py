@@ -15,8 +15,10 @@ ONE_MICROSECOND = timedelta(microseconds=1)
 class EbbFlowAggregate(Aggregate):
     class Event(Aggregate.Event):
         """Common fields: who did it, and (only for imported history) when it was
-        first recorded in the ledger it came from."""
+        first recorded in the ledger it came from. Each class starts at
+        `class_version` 1; a change of shape raises it and adds an upcaster."""
 
+        class_version = 1
         actor: UUID
         originally_recorded_at: datetime | None
 

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from ledger.accounts import Account, EmailIndex
 from ledger.commands_accounts import AccountCommands
 from ledger.commands_entries import EntryCommands
 from ledger.commands_partnership import PartnershipCommands
 from ledger.commands_sharing import SharingCommands
-from ledger.config import Settings
+from ledger.config import APP_NAME, Settings
 from ledger.core import utc_now
 from ledger.domainmodel import Ledger
-from ledger.accounts import Account, EmailIndex
 from ledger.exceptions import Invalid
 from ledger.sealing import INDEX_KEY_ID, account_key_id
 
@@ -45,6 +45,8 @@ class LedgerSummary:
 
 
 class LedgerApplication(AccountCommands, PartnershipCommands, EntryCommands, SharingCommands):
+    name = APP_NAME
+
     def __init__(self, settings: Settings, clock: Callable[[], datetime] = utc_now) -> None:
         super().__init__(settings, clock)
         self.keys.check_instance_key()

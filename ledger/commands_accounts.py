@@ -74,7 +74,8 @@ class AccountCommands(CoreApplication):
         if password is not None:
             check_password(password)
         key_id = account_key_id(account_id)
-        name = self.keys.seal(key_id, clean_name("display_name", display_name)) if display_name else None
+        name = (self.keys.seal(key_id, clean_name("display_name", display_name))
+                if display_name else None)
         new_hash = self.keys.seal(key_id, self.passwords.hash(password)) if password else None
 
         def command(account: Account) -> None:

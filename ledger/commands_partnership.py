@@ -81,7 +81,8 @@ class PartnershipCommands(CoreApplication):
         return recorded, invite
 
     def revoke_invite(self, ledger_id: UUID, actor: UUID) -> Recorded:
-        return self.change_ledger(ledger_id, actor, lambda l: l.revoke_invite(actor, self.clock()))
+        return self.change_ledger(ledger_id, actor,
+                                  lambda ledger: ledger.revoke_invite(actor, self.clock()))
 
     def join(self, actor: UUID, code: str, display_name: str | None = None) -> Recorded:
         digest = self.keys.index_id("invite", normalise_invite_code(code))
@@ -103,11 +104,13 @@ class PartnershipCommands(CoreApplication):
         )
 
     def pause(self, ledger_id: UUID, actor: UUID, expected_version: int | None = None) -> Recorded:
-        return self.change_ledger(ledger_id, actor, lambda l: l.pause(actor, self.clock()),
+        return self.change_ledger(ledger_id, actor,
+                                  lambda ledger: ledger.pause(actor, self.clock()),
                                   expected_version)
 
     def resume(self, ledger_id: UUID, actor: UUID, expected_version: int | None = None) -> Recorded:
-        return self.change_ledger(ledger_id, actor, lambda l: l.resume(actor, self.clock()),
+        return self.change_ledger(ledger_id, actor,
+                                  lambda ledger: ledger.resume(actor, self.clock()),
                                   expected_version)
 
     def leave(self, ledger_id: UUID, actor: UUID, forget_me: bool) -> Recorded:

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from ledger.exceptions import ConfigurationError
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/ebbflow.db"
-APP_NAME = "ebbflow"
+APP_NAME = "ebbflow_ledger"  # prefixes PostgreSQL tables; env keys EBBFLOW_LEDGER_*
 SNAPSHOT_INTERVAL = 50
 AGGREGATE_CACHE_SIZE = 2000
 
@@ -68,7 +68,7 @@ class Settings:
 
     def with_changes(self, **changes: object) -> Settings:
         values = {**self.__dict__, **changes}
-        return Settings(**values)  # type: ignore[arg-type]
+        return Settings(**values)
 
     def eventsourcing_env(self) -> dict[str, str]:
         """The library's configuration for this instance (encryption always on)."""

@@ -21,7 +21,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from ledger.accounts import Account
-from ledger.config import SNAPSHOT_INTERVAL, Settings
+from ledger.config import APP_NAME, SNAPSHOT_INTERVAL, Settings
 from ledger.domainmodel import Ledger
 from ledger.exceptions import Conflict, NotFound, PreconditionFailed
 from ledger.passwords import Passwords
@@ -31,7 +31,9 @@ from ledger.transcodings import register_ledger_transcodings
 from ledger.values import SealedText
 
 T = TypeVar("T")
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 40
+BACKOFF_BASE = 0.001  # seconds; doubled per lost race, capped, fully jittered
+BACKOFF_CAP = 0.064
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ def utc_now() -> datetime:
 
 
 class CoreApplication(Application[UUID]):
-    name = "ebbflow"
+    name = APP_NAME
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
         Ledger: SNAPSHOT_INTERVAL,
         Account: SNAPSHOT_INTERVAL,
@@ -91,7 +93,7 @@ class CoreApplication(Application[UUID]):
             try:
                 recordings = self.save(*aggregates, **save_kwargs)
             except IntegrityError:
-                time.sleep(random.uniform(0, 0.002 * 2**attempt))  # noqa: S311
+                time.sleep(random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt)))  # noqa: S311
                 continue
             position = recordings[-1].notification.id if recordings else self.max_position()
             primary = next((a for a in aggregates if isinstance(a, Ledger)), aggregates[0])
@@ -140,13 +142,13 @@ class CoreApplication(Application[UUID]):
 
     def _timestamp_at(self, aggregate_id: UUID, version: int) -> datetime:
         stored = self.recorder.select_events(aggregate_id, gt=version - 1, lte=version)
-        event = self.mapper.to_domain_event(stored[0])
+        event: Any = self.mapper.to_domain_event(stored[0])
         timestamp: datetime = event.timestamp
         return timestamp
 
     def _get(self, aggregate_id: UUID, cls: type[T]) -> T:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: object = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFound(f"{cls.__name__.lower()} not found") from None
         if not isinstance(aggregate, cls):

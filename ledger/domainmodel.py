@@ -18,7 +18,15 @@ from ledger.aggregate import EbbFlowAggregate
 from ledger.entries import Entry, Flag
 from ledger.exceptions import Conflict, Invalid, NotAllowed, NotFound
 from ledger.guards import LedgerGuards, check_occurred_at
-from ledger.values import Adequacy, EntryKind, MomentKind, Outcome, SealedText, SupportType, Visibility
+from ledger.values import (
+    Adequacy,
+    EntryKind,
+    MomentKind,
+    Outcome,
+    SealedText,
+    SupportType,
+    Visibility,
+)
 from ledger.weeks import week_of, week_start
 
 AMENDABLE: dict[EntryKind, frozenset[str]] = {
@@ -33,7 +41,9 @@ AMENDABLE: dict[EntryKind, frozenset[str]] = {
 }
 REQUIRED_TEXT = frozenset({"need", "description", "text"})
 NEVER_AMENDABLE = frozenset({"to", "in_response_to"})
-ONLY_WHILE_PAUSED = "the ledger is paused: only resuming, leaving, revoking a share or recording an export"
+ONLY_WHILE_PAUSED = (
+    "the ledger is paused: only resuming, leaving, revoking a share or recording an export"
+)
 
 
 class Ledger(LedgerGuards, EbbFlowAggregate):
@@ -191,7 +201,8 @@ class Ledger(LedgerGuards, EbbFlowAggregate):
 
     # ------------------------------------------------------------ partnership
 
-    def issue_invite(self, actor: UUID, invite_hash: str, expires_at: datetime, now: datetime) -> None:
+    def issue_invite(self, actor: UUID, invite_hash: str, expires_at: datetime,
+                     now: datetime) -> None:
         self.check_is_partner(actor)
         self.check_not_paused()
         self.check_has_room()
@@ -221,7 +232,8 @@ class Ledger(LedgerGuards, EbbFlowAggregate):
         self.check_invite(invite_hash, now)
         self.check_can_join(actor)
         if self.placeholders:
-            self._partner_claimed(timestamp=now, actor=actor, placeholder_id=UUID(self.placeholders[0]),
+            self._partner_claimed(timestamp=now, actor=actor,
+                                  placeholder_id=UUID(self.placeholders[0]),
                                   partner_id=actor, display_name=display_name)
         else:
             self._partner_joined(timestamp=now, actor=actor, partner_id=actor,
@@ -231,7 +243,7 @@ class Ledger(LedgerGuards, EbbFlowAggregate):
                         now: datetime) -> None:
         """An imported ledger's other partner: an id without credentials, claimable."""
         self.check_is_partner(actor)
-        self.check_has_room()
+        self.check_has_free_place()
         self._partner_joined(timestamp=now, actor=actor, partner_id=placeholder_id,
                              display_name=display_name, placeholder=True)
 

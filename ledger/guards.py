@@ -65,6 +65,11 @@ class LedgerGuards:
             raise NotFound("ledger not found")
 
     def check_has_room(self) -> None:
+        """Someone may still join: a free place, or a placeholder to claim."""
+        if len(self.partners) >= MAX_PARTNERS and not self.placeholders:
+            raise Conflict("this ledger already has two partners")
+
+    def check_has_free_place(self) -> None:
         if len(self.partners) >= MAX_PARTNERS:
             raise Conflict("this ledger already has two partners")
 
@@ -179,7 +184,8 @@ class LedgerGuards:
             raise Conflict("this share has expired")
         return share
 
-    def check_amended_values(self, entry: list[Any], changes: dict[str, Any], now: datetime) -> None:
+    def check_amended_values(self, entry: list[Any], changes: dict[str, Any],
+                             now: datetime) -> None:
         if "intensity" in changes:
             self.check_intensity(changes["intensity"])
         if "felt_supported" in changes:

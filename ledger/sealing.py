@@ -129,7 +129,7 @@ class Opener:
     def prefetch(self, key_ids: Collection[str]) -> None:
         missing = [k for k in key_ids if k not in self._keys]
         if missing:
-            found = self._ring._unwrap_many(missing)  # noqa: SLF001
+            found = self._ring._unwrap_many(missing)
             for key_id in missing:
                 self._keys[key_id] = found.get(key_id)
 

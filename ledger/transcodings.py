@@ -26,7 +26,8 @@ class EnumAsValue(Transcoding):
         return obj.value
 
     def decode(self, data: Any) -> Enum:
-        return self.type(data)
+        value: Enum = self.type(data)
+        return value
 
 
 class SealedTextAsDict(Transcoding):

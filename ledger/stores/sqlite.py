@@ -11,16 +11,13 @@ import time
 from collections.abc import Collection
 from datetime import UTC, datetime
 
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
+from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 KEY_TABLE = "ebbflow_keys"
 CHECKPOINT_ATTEMPTS = 20
 
 
 class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
-    def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
-        super().__init__(datastore, events_table_name)
-
     def construct_create_table_statements(self) -> list[str]:
         return [
             *super().construct_create_table_statements(),

@@ -1,0 +1,33 @@
+# Ebb & Flow. `make run` and `make test` each work alone on a fresh machine.
+VENV   ?= .venv
+PYTHON ?= python3
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: install run test test-fast lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test,dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## run: create the demo ledger in ./var/ and print its flow per partner per month
+run: install
+	$(VENV)/bin/ebbflow demo --summary
+
+## test: the whole suite (SQLite and PostgreSQL; PostgreSQL tests skip locally if it is down,
+## and fail under CI=true)
+test: install
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)
+
+## lint: ruff and mypy strict
+lint: install
+	$(VENV)/bin/ruff check ledger projections web tests
+	$(VENV)/bin/mypy
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,49 @@
+"""Helpers shared by tests: a clock to set by hand, and a joined couple."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+from ledger.application import LedgerApplication
+from ledger.values import SealedText
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
+
+
+class ManualClock:
+    """Now is whatever the test says; it only moves when told to."""
+
+    def __init__(self, now: datetime = START) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@dataclass(frozen=True)
+class Couple:
+    app: LedgerApplication
+    ledger_id: UUID
+    alex: UUID
+    sam: UUID
+
+
+def make_couple(app: LedgerApplication, tag: str = "") -> Couple:
+    alex = app.sign_up(f"alex{tag}@example.com", "correct horse battery", "Alex").id
+    sam = app.sign_up(f"sam{tag}@example.com", "correct horse battery", "Sam").id
+    assert alex is not None and sam is not None
+    recorded, invite = app.open_ledger(alex, "Alex & Sam", "Europe/London")
+    assert recorded.id is not None
+    app.join(sam, invite.code)
+    return Couple(app, recorded.id, alex, sam)
+
+
+def sealed(text: str = "x") -> SealedText:
+    """A stand-in sealed value for domain tests, which never open text."""
+    return SealedText(key_id="test", nonce=b"n" * 12, ciphertext=text.encode())

@@ -1,0 +1,57 @@
+"""The `ebbflow` command as an operator runs it: a real process, real files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EBBFLOW = [sys.executable, "-m", "web.cli"]
+
+
+def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*EBBFLOW, *args], env={**os.environ, **env}, capture_output=True,
+                          text=True, timeout=120, check=False)
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {"EBBFLOW_DATABASE_URL": f"sqlite:///{tmp_path}/var/ebbflow.db",
+            "EBBFLOW_DATA_DIR": str(tmp_path / "var")}
+
+
+def test_help_lists_the_commands(env: dict[str, str]) -> None:
+    result = run(["--help"], env)
+    assert result.returncode == 0
+    assert "migrate" in result.stdout and "demo" in result.stdout
+
+
+def test_bad_usage_exits_2(env: dict[str, str]) -> None:
+    assert run(["frobnicate"], env).returncode == 2
+
+
+@pytest.mark.slow
+def test_the_demo_is_created_once_and_prints_logins_and_the_monthly_flow(
+    env: dict[str, str],
+) -> None:
+    first = run(["demo", "--summary"], env)
+    assert first.returncode == 0, first.stderr
+    assert "created the demo ledger" in first.stdout
+    assert "alex@demo.ebbflow.test / ebb-and-flow-demo" in first.stdout
+    months = [line for line in first.stdout.splitlines() if line[:4].isdigit()]
+    assert len(months) >= 24  # two partners × at least twelve months
+    second = run(["demo"], env)
+    assert second.returncode == 0 and "found the demo ledger" in second.stdout
+
+
+def test_a_wrong_instance_key_exits_1_with_one_line(env: dict[str, str]) -> None:
+    assert run(["migrate"], env).returncode == 0
+    wrong = {**env, "EBBFLOW_CIPHER_KEY": "B" * 43 + "="}
+    result = run(["migrate"], wrong)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("ebbflow: EBBFLOW_CIPHER_KEY does not match")
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,120 @@
+"""Settings from the environment, and the key ring over an in-memory key table."""
+
+from __future__ import annotations
+
+import base64
+import os
+import stat
+from collections.abc import Collection
+from pathlib import Path
+
+import pytest
+
+from ledger.config import Settings
+from ledger.exceptions import ConfigurationError
+from ledger.sealing import KeyDestroyed, KeyRing
+
+
+class MemoryKeyTable:
+    def __init__(self) -> None:
+        self.rows: dict[str, bytes] = {}
+
+    def get_wrapped_keys(self, key_ids: Collection[str]) -> dict[str, bytes]:
+        return {k: self.rows[k] for k in key_ids if k in self.rows}
+
+    def insert_wrapped_key(self, key_id: str, wrapped: bytes) -> bool:
+        return self.rows.setdefault(key_id, wrapped) is wrapped
+
+    def delete_wrapped_key(self, key_id: str) -> bool:
+        return self.rows.pop(key_id, None) is not None
+
+    def any_wrapped_key(self) -> tuple[str, bytes] | None:
+        return next(iter(sorted(self.rows.items())), None)
+
+
+INSTANCE_KEY = bytes(range(32))
+
+
+def test_production_refuses_to_start_without_its_keys(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError) as error:
+        Settings.from_env({"EBBFLOW_ENV": "production",
+                           "EBBFLOW_DATABASE_URL": f"sqlite:///{tmp_path}/e.db"})
+    assert "EBBFLOW_CIPHER_KEY" in str(error.value)
+
+
+def test_development_generates_its_keys_once_with_mode_0600(tmp_path: Path) -> None:
+    env = {"EBBFLOW_DATABASE_URL": f"sqlite:///{tmp_path}/data/e.db"}
+    first, second = Settings.from_env(env), Settings.from_env(env)
+    assert first.cipher_key == second.cipher_key
+    assert len(base64.b64decode(first.cipher_key)) == 32
+    key_file = tmp_path / "data" / "cipher.key"
+    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+
+
+def test_a_malformed_cipher_key_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError):
+        Settings.from_env({"EBBFLOW_DATABASE_URL": f"sqlite:///{tmp_path}/e.db",
+                           "EBBFLOW_CIPHER_KEY": "too-short"})
+
+
+def test_a_postgres_url_becomes_the_librarys_environment(tmp_path: Path) -> None:
+    settings = Settings.from_env({
+        "EBBFLOW_DATABASE_URL": "postgresql://me:p%40ss@db.internal:6543/ebb?schema=s1",
+        "EBBFLOW_DATA_DIR": str(tmp_path),
+    })
+    env = settings.eventsourcing_env()
+    assert env["PERSISTENCE_MODULE"] == "eventsourcing.postgres"
+    assert (env["POSTGRES_HOST"], env["POSTGRES_PORT"], env["POSTGRES_DBNAME"]) == (
+        "db.internal", "6543", "ebb")
+    assert (env["POSTGRES_USER"], env["POSTGRES_PASSWORD"]) == ("me", "p@ss")
+    assert env["POSTGRES_SCHEMA"] == "s1"
+    assert env["CREATE_TABLE"] == "n"  # deployments migrate once; workers never create
+    assert env["CIPHER_TOPIC"] == "eventsourcing.cryptography:AESCipher"
+
+
+def test_an_unknown_database_scheme_is_refused(tmp_path: Path) -> None:
+    settings = Settings.from_env({"EBBFLOW_DATABASE_URL": "mysql://x/y",
+                                  "EBBFLOW_DATA_DIR": str(tmp_path)})
+    with pytest.raises(ConfigurationError):
+        settings.eventsourcing_env()
+
+
+def test_sealed_text_opens_until_its_key_is_destroyed() -> None:
+    table = MemoryKeyTable()
+    ring = KeyRing(table, INSTANCE_KEY)
+    ring.ensure_key("partner:1")
+    sealed = ring.seal("partner:1", "I need a hug")
+    assert b"hug" not in sealed.ciphertext
+    assert ring.opener().open(sealed) == "I need a hug"
+    ring.destroy("partner:1")
+    assert ring.opener().open(sealed) is None
+    with pytest.raises(KeyDestroyed):
+        ring.seal("partner:1", "more words")
+
+
+def test_keys_are_stored_wrapped_and_bound_to_their_id() -> None:
+    table = MemoryKeyTable()
+    ring = KeyRing(table, INSTANCE_KEY)
+    ring.ensure_key("a")
+    ring.ensure_key("b")
+    table.rows["a"], table.rows["b"] = table.rows["b"], table.rows["a"]  # swapped rows
+    with pytest.raises(ConfigurationError):
+        ring.check_instance_key()
+
+
+def test_another_instance_key_cannot_unwrap_the_table() -> None:
+    table = MemoryKeyTable()
+    KeyRing(table, INSTANCE_KEY).ensure_key("a")
+    with pytest.raises(ConfigurationError):
+        KeyRing(table, bytes(32)).check_instance_key()
+
+
+def test_index_ids_are_keyed_hashes_that_reveal_nothing() -> None:
+    table = MemoryKeyTable()
+    ring = KeyRing(table, INSTANCE_KEY)
+    first = ring.index_id("email", "kim@example.com")
+    assert first == ring.index_id("email", "kim@example.com")
+    assert first != ring.index_id("invite", "kim@example.com")
+    assert "kim" not in first
+    other = KeyRing(MemoryKeyTable(), INSTANCE_KEY)
+    assert other.index_id("email", "kim@example.com") != first  # the index key is random
