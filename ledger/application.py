@@ -85,8 +85,9 @@ class LedgerApplication(AccountCommands, PartnershipCommands, EntryCommands, Sha
                 index.release(account_id, now)
             account.delete(now)
 
-        self.change(lambda: [self.get_account(account_id),
-                             self._email_index(digest) if digest else None], command)
+        lock_ids = [account_id, *([EmailIndex.id_for(digest)] if digest else [])]
+        self.change(lock_ids, lambda: [self.get_account(account_id),
+                                       self._email_index(digest) if digest else None], command)
         self.keys.destroy(account_key_id(account_id))
 
     def ledgers_of(self, account_id: UUID) -> list[LedgerSummary]:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from uuid import UUID, uuid4
 
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.domain import Aggregate
 
 from ledger.accounts import Account, EmailIndex
 from ledger.core import CoreApplication, Recorded
-from ledger.exceptions import Conflict, Invalid, NotFound, Unauthenticated
+from ledger.exceptions import Invalid, NotFound, Unauthenticated
 from ledger.passwords import MIN_PASSWORD_LENGTH
 from ledger.sealing import account_key_id
 from ledger.texts import clean_email, clean_name
@@ -32,24 +32,23 @@ class AccountCommands(CoreApplication):
         key_id = account_key_id(account_id)
         self.keys.ensure_key(key_id)
         digest = self.keys.index_id("email", email)
-        now = self.clock()
-        account = Account.register(
-            account_id=account_id, email=self.keys.seal(key_id, email),
-            display_name=self.keys.seal(key_id, name),
-            password_hash=self.keys.seal(key_id, self.passwords.hash(password)), now=now,
-        )
-        for _ in range(2):  # a lost race for the email re-reads the index once
-            index = self._email_index(digest)
+        sealed_email, sealed_name = self.keys.seal(key_id, email), self.keys.seal(key_id, name)
+        sealed_hash = self.keys.seal(key_id, self.passwords.hash(password))
+
+        def command(index: EmailIndex | None) -> list[Aggregate]:
+            """A lost race re-reads the index, finds it claimed, and answers 409."""
+            now = self.clock()
+            account = Account.register(account_id=account_id, email=sealed_email,
+                                       display_name=sealed_name, password_hash=sealed_hash,
+                                       now=now)
             if index is None:
-                index = EmailIndex.register(digest, account_id, now)
-            else:
-                index.claim(account_id, now)
-            try:
-                recordings = self.save(account, index)
-            except IntegrityError:
-                continue
-            return Recorded(account_id, recordings[-1].notification.id, account.version)
-        raise Conflict("an account with this email already exists")
+                return [account, EmailIndex.register(digest, account_id, now)]
+            index.claim(account_id, now)
+            return [account]
+
+        recorded = self.change([EmailIndex.id_for(digest)], lambda: [self._email_index(digest)],
+                               command)
+        return replace(recorded, id=account_id, version=1)
 
     def authenticate(self, email: str, password: str) -> UUID:
         """The account id for these credentials; one answer for every failure."""
@@ -84,7 +83,7 @@ class AccountCommands(CoreApplication):
             if new_hash is not None:
                 account.change_password(new_hash, self.clock())
 
-        return self.change(lambda: [self.get_account(account_id)], command)
+        return self.change([account_id], lambda: [self.get_account(account_id)], command)
 
     def describe_account(self, account_id: UUID) -> AccountSummary:
         account = self.get_account(account_id)
@@ -97,7 +96,7 @@ class AccountCommands(CoreApplication):
 
     def _set_password(self, account_id: UUID, password: str) -> None:
         sealed = self.keys.seal(account_key_id(account_id), self.passwords.hash(password))
-        self.change(lambda: [self.get_account(account_id)],
+        self.change([account_id], lambda: [self.get_account(account_id)],
                     lambda account: account.change_password(sealed, self.clock()))
 
     def _password_hash(self, account: Account) -> str | None:

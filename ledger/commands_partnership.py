@@ -64,7 +64,7 @@ class PartnershipCommands(CoreApplication):
             account.add_ledger(ledger_id, now)
             return [ledger, InviteIndex.issue(digest, ledger_id, actor, now)]
 
-        recorded = self.change(lambda: [self.get_account(actor)], command)
+        recorded = self.change([actor], lambda: [self.get_account(actor)], command)
         return recorded, invite
 
     def issue_invite(self, ledger_id: UUID, actor: UUID,
@@ -76,7 +76,7 @@ class PartnershipCommands(CoreApplication):
             ledger.issue_invite(actor, digest, now + INVITE_LIFETIME, now)
             return [InviteIndex.issue(digest, ledger_id, actor, now)]
 
-        recorded = self.change(lambda: [self.get_ledger(ledger_id, actor)], command,
+        recorded = self.change([ledger_id], lambda: [self.get_ledger(ledger_id, actor)], command,
                                expected_version=expected_version)
         return recorded, invite
 
@@ -100,7 +100,8 @@ class PartnershipCommands(CoreApplication):
             account.add_ledger(ledger_id, self.clock())
 
         return self.change(
-            lambda: [self._get_joinable(ledger_id), self.get_account(actor)], command
+            [ledger_id, actor], lambda: [self._get_joinable(ledger_id), self.get_account(actor)],
+            command,
         )
 
     def pause(self, ledger_id: UUID, actor: UUID, expected_version: int | None = None) -> Recorded:
@@ -123,6 +124,7 @@ class PartnershipCommands(CoreApplication):
                 account.remove_ledger(ledger_id, self.clock())
 
         recorded = self.change(
+            [ledger_id, actor],
             lambda: [self.get_ledger(ledger_id, actor), self._live_account_or_none(actor)],
             command,
         )

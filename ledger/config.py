@@ -78,6 +78,7 @@ class Settings:
             "COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor",
             "CREATE_TABLE": "y" if self.create_tables else "n",
             "AGGREGATE_CACHE_MAXSIZE": str(AGGREGATE_CACHE_SIZE),
+            "DEEPCOPY_FROM_AGGREGATE_CACHE": "n",  # safe: see ledger.locks
             "IS_SNAPSHOTTING_ENABLED": "y",
         }
         env.update(_backend_env(self.database_url))

@@ -8,6 +8,7 @@ command) and answers the log position and new version of what it recorded.
 from __future__ import annotations
 
 import base64
+import contextlib
 import random
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -24,6 +25,7 @@ from ledger.accounts import Account
 from ledger.config import APP_NAME, SNAPSHOT_INTERVAL, Settings
 from ledger.domainmodel import Ledger
 from ledger.exceptions import Conflict, NotFound, PreconditionFailed
+from ledger.locks import AggregateLocks
 from ledger.passwords import Passwords
 from ledger.sealing import KeyRing, KeyStore, partner_key_id
 from ledger.texts import clean_text
@@ -64,6 +66,7 @@ class CoreApplication(Application[UUID]):
         self.keys = KeyRing(store if isinstance(store, KeyStore) else _no_keys(store),
                             base64.b64decode(settings.cipher_key))
         self.passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_cost)
+        self.locks = AggregateLocks()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -73,6 +76,7 @@ class CoreApplication(Application[UUID]):
 
     def change(
         self,
+        lock_ids: Sequence[UUID],
         load: Callable[[], Sequence[Aggregate | None]],
         command: Callable[..., Iterable[Aggregate] | None],
         *,
@@ -81,30 +85,46 @@ class CoreApplication(Application[UUID]):
     ) -> Recorded:
         """Loads the aggregates, runs the command on them and saves them, with any new
         aggregates the command returns, in one transaction. On a version conflict it
-        does it all again (bounded). `expected_version` applies to the first loaded."""
-        for attempt in range(MAX_ATTEMPTS):
-            loaded = load()
-            first = loaded[0]
-            if expected_version is not None and first is not None \
-                    and first.version != expected_version:
-                raise PreconditionFailed(f"the ledger is at version {first.version}")
-            created = list(command(*loaded) or ())
-            aggregates = [a for a in [*loaded, *created] if a is not None]
-            try:
-                recordings = self.save(*aggregates, **save_kwargs)
-            except IntegrityError:
-                time.sleep(random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt)))  # noqa: S311
-                continue
-            position = recordings[-1].notification.id if recordings else self.max_position()
-            primary = next((a for a in aggregates if isinstance(a, Ledger)), aggregates[0])
-            return Recorded(primary.id, position, primary.version)
+        does it all again (bounded). `expected_version` applies to the first loaded.
+
+        `lock_ids` names every existing aggregate `load` reads: they are held from
+        load to save, and evicted from the cache whenever a change is not saved."""
+        with self.locks.hold(*lock_ids):
+            for attempt in range(MAX_ATTEMPTS):
+                loaded = load()
+                first = loaded[0]
+                if expected_version is not None and first is not None \
+                        and first.version != expected_version:
+                    raise PreconditionFailed(f"the ledger is at version {first.version}")
+                try:
+                    created = list(command(*loaded) or ())
+                    aggregates = [a for a in [*loaded, *created] if a is not None]
+                    recordings = self.save(*aggregates, **save_kwargs)
+                except IntegrityError:
+                    self._evict(loaded)
+                    time.sleep(random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt)))  # noqa: S311
+                    continue
+                except BaseException:
+                    self._evict(loaded)
+                    raise
+                position = recordings[-1].notification.id if recordings else self.max_position()
+                primary = next((a for a in aggregates if isinstance(a, Ledger)), aggregates[0])
+                return Recorded(primary.id, position, primary.version)
         raise Conflict("too many changes at once; please try again")
 
     def change_ledger(self, ledger_id: UUID, actor: UUID, command: Callable[[Ledger], None],
                       expected_version: int | None = None, **save_kwargs: Any) -> Recorded:
         """The usual case: one ledger, checked to be the actor's, one command."""
-        return self.change(lambda: [self.get_ledger(ledger_id, actor)], command,
+        return self.change([ledger_id], lambda: [self.get_ledger(ledger_id, actor)], command,
                            expected_version=expected_version, **save_kwargs)
+
+    def _evict(self, aggregates: Sequence[Aggregate | None]) -> None:
+        """Drops aggregates that may hold unsaved changes from the cache."""
+        cache = self.repository.cache
+        for aggregate in aggregates:
+            if cache is not None and aggregate is not None:
+                with contextlib.suppress(KeyError):
+                    cache.get(aggregate.id, evict=True)
 
     def max_position(self) -> int:
         return self.recorder.max_notification_id() or 0

@@ -7,6 +7,7 @@ cannot be stored at all.
 from __future__ import annotations
 
 import base64
+from datetime import date
 from enum import Enum
 from typing import Any
 
@@ -28,6 +29,19 @@ class EnumAsValue(Transcoding):
     def decode(self, data: Any) -> Enum:
         value: Enum = self.type(data)
         return value
+
+
+class DateAsISO(Transcoding):
+    """Dates (a share's scope, an export's range) as `YYYY-MM-DD`."""
+
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
 
 
 class SealedTextAsDict(Transcoding):
@@ -52,4 +66,5 @@ class SealedTextAsDict(Transcoding):
 def register_ledger_transcodings(transcoder: JSONTranscoder) -> None:
     for enum_type in ENUM_TYPES:
         transcoder.register(EnumAsValue(enum_type))
+    transcoder.register(DateAsISO())
     transcoder.register(SealedTextAsDict())
