@@ -104,5 +104,6 @@ def migrate(settings: Settings) -> None:
     app = LedgerApplication(settings.with_changes(create_tables=True))
     try:
         app.keys.ensure_key(INDEX_KEY_ID)
+        app.keys.sweep()
     finally:
         app.close()

@@ -12,6 +12,7 @@ import contextlib
 import random
 import time
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
@@ -89,7 +90,7 @@ class CoreApplication(Application[UUID]):
 
         `lock_ids` names every existing aggregate `load` reads: they are held from
         load to save, and evicted from the cache whenever a change is not saved."""
-        with self.locks.hold(*lock_ids):
+        with self.locks.hold(*lock_ids), self.writer_lock(lock_ids):
             for attempt in range(MAX_ATTEMPTS):
                 loaded = load()
                 first = loaded[0]
@@ -117,6 +118,10 @@ class CoreApplication(Application[UUID]):
         """The usual case: one ledger, checked to be the actor's, one command."""
         return self.change([ledger_id], lambda: [self.get_ledger(ledger_id, actor)], command,
                            expected_version=expected_version, **save_kwargs)
+
+    def writer_lock(self, aggregate_ids: Sequence[UUID]) -> AbstractContextManager[None]:
+        recorder: Any = self.recorder
+        return recorder.writer_lock(aggregate_ids)  # type: ignore[no-any-return]
 
     def _evict(self, aggregates: Sequence[Aggregate | None]) -> None:
         """Drops aggregates that may hold unsaved changes from the cache."""

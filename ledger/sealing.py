@@ -40,6 +40,8 @@ class KeyStore(Protocol):
 
     def any_wrapped_key(self) -> tuple[str, bytes] | None: ...
 
+    def sweep_destroyed_keys(self) -> None: ...
+
 
 class KeyDestroyed(LedgerError):
     """Text cannot be sealed with a key that was destroyed (its owner was erased)."""
@@ -72,6 +74,11 @@ class KeyRing:
 
     def destroy(self, key_id: str) -> bool:
         return self._store.delete_wrapped_key(key_id)
+
+    def sweep(self) -> None:
+        """Scrubs what destroyed keys left behind (a transaction open during an
+        erasure can keep PostgreSQL from removing the old row at once)."""
+        self._store.sweep_destroyed_keys()
 
     def exists(self, key_id: str) -> bool:
         return bool(self._store.get_wrapped_keys([key_id]))

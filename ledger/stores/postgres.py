@@ -7,10 +7,15 @@ keep it until they are recycled: backups re-apply the erasure log (see README).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from uuid import UUID
 
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg.sql import SQL, Identifier
+
+WRITER_LOCK_CLASS = 0x45424657  # "EBFW": the advisory-lock space of writers
+WRITER_LOCK_TIMEOUT_SECONDS = 10
 
 
 class PostgresLedgerRecorder(PostgresApplicationRecorder):
@@ -26,6 +31,25 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
                 "wrapped bytea NOT NULL, created_at timestamptz NOT NULL DEFAULT now())"
             ).format(self.key_table)
         )
+
+    @contextmanager
+    def writer_lock(self, aggregate_ids: Collection[UUID]) -> Iterator[None]:
+        """Serialises writers of the same aggregates across processes with session
+        advisory locks (released with the session if a process dies)."""
+        keys = sorted({_signed32(aggregate_id.int) for aggregate_id in aggregate_ids})
+        with self.datastore.get_connection() as conn:
+            with conn.transaction():
+                conn.execute(SQL("SET LOCAL lock_timeout = '{}s'").format(
+                    WRITER_LOCK_TIMEOUT_SECONDS))
+                for key in keys:
+                    conn.execute("SELECT pg_advisory_lock(%s, %s)", (WRITER_LOCK_CLASS, key))
+            try:
+                yield
+            finally:
+                with conn.transaction():
+                    for key in reversed(keys):
+                        conn.execute("SELECT pg_advisory_unlock(%s, %s)",
+                                     (WRITER_LOCK_CLASS, key))
 
     def get_wrapped_keys(self, key_ids: Collection[str]) -> dict[str, bytes]:
         ids = list(key_ids)
@@ -68,6 +92,9 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
             row = curs.fetchone()
         return None if row is None else (row["key_id"], bytes(row["wrapped"]))
 
+    def sweep_destroyed_keys(self) -> None:
+        self.vacuum_key_table()
+
     def vacuum_key_table(self) -> None:
         """Rewrites the key table so deleted keys leave no dead tuples behind."""
         with self.datastore.get_connection() as conn:
@@ -76,3 +103,9 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
                 conn.execute(SQL("VACUUM FULL {}").format(self.key_table))
             finally:
                 conn.autocommit = False
+
+
+def _signed32(value: int) -> int:
+    """Folds a 128-bit id into PostgreSQL's signed int4 range."""
+    folded = (value ^ (value >> 32) ^ (value >> 64) ^ (value >> 96)) & 0xFFFFFFFF
+    return folded - (1 << 32) if folded >= 1 << 31 else folded

@@ -27,7 +27,7 @@ def postgres_table_bytes(settings: Settings) -> bytes:
     schema = env.get("POSTGRES_SCHEMA", "public")
     dsn = settings.database_url.split("?")[0]
     chunks: list[bytes] = []
-    with psycopg.connect(dsn) as conn:
+    with psycopg.connect(dsn, autocommit=True) as conn:  # no snapshot held open
         tables = conn.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
             (schema,),

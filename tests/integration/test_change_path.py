@@ -11,7 +11,7 @@ import pytest
 from ledger.application import LedgerApplication
 from ledger.config import Settings
 from ledger.domainmodel import Ledger
-from ledger.values import SupportType, Visibility
+from ledger.values import MomentKind, SupportType, Visibility
 from tests.helpers import Couple
 
 
@@ -89,10 +89,20 @@ def test_a_version_conflict_between_load_and_save_is_retried_on_fresh_state(
     app, other = couple.app, LedgerApplication(settings)
     attempts: list[int] = []
 
+    def write_without_the_writer_lock() -> None:
+        """A writer that skips the lock (an older release, a repair script)."""
+        ledger = other.get_ledger(couple.ledger_id)
+        now = other.clock()
+        ledger.share_moment(couple.sam, entry_id=uuid4(), occurred_at=now,
+                            kind=MomentKind.GOOD_NEWS, text=other.seal_for(
+                                couple.ledger_id, couple.sam, "text", "sneaked in"),
+                            visibility=Visibility.SHARED, now=now)
+        other.save(ledger)
+
     def command(ledger: Ledger) -> None:
         attempts.append(ledger.version)
         if len(attempts) == 1:  # someone else writes while this command runs
-            need(other, couple, "sneaked in")
+            write_without_the_writer_lock()
         now = app.clock()
         ledger.express_need(couple.alex, entry_id=uuid4(), occurred_at=now,
                             need=app.seal_for(couple.ledger_id, couple.alex, "need", "mine"),

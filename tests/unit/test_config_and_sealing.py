@@ -31,6 +31,9 @@ class MemoryKeyTable:
     def any_wrapped_key(self) -> tuple[str, bytes] | None:
         return next(iter(sorted(self.rows.items())), None)
 
+    def sweep_destroyed_keys(self) -> None:
+        pass  # nothing lingers in a dict
+
 
 INSTANCE_KEY = bytes(range(32))
 
