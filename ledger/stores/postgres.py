@@ -98,11 +98,12 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
     def vacuum_key_table(self) -> None:
         """Rewrites the key table so deleted keys leave no dead tuples behind."""
         with self.datastore.get_connection() as conn:
+            was_autocommit = conn.autocommit  # the library's pool keeps autocommit on
             conn.autocommit = True
             try:
                 conn.execute(SQL("VACUUM FULL {}").format(self.key_table))
             finally:
-                conn.autocommit = False
+                conn.autocommit = was_autocommit
 
 
 def _signed32(value: int) -> int:
