@@ -11,18 +11,43 @@ import fcntl
 import os
 import threading
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.persistence import ApplicationRecorder, ListenNotifySubscription, Subscription
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from ledger.locks import STRIPES
 
 KEY_TABLE = "ebbflow_keys"
 CHECKPOINT_ATTEMPTS = 20
+POLL_SECONDS = 0.01
+
+
+class PollingSubscription(ListenNotifySubscription[SQLiteApplicationRecorder]):
+    """SQLite cannot notify, so a timer wakes the library's pull loop instead; the
+    stock ProjectionRunner then works unchanged."""
+
+    def __init__(self, recorder: SQLiteApplicationRecorder, gt: int | None = None,
+                 topics: Sequence[str] = (), interval: float = POLL_SECONDS) -> None:
+        super().__init__(recorder=recorder, gt=gt, topics=topics)
+        self._interval = interval
+        self._timer_thread = threading.Thread(target=self._tick, daemon=True)
+        self._timer_thread.start()
+
+    def _tick(self) -> None:
+        while not self._has_been_stopped:
+            time.sleep(self._interval)
+            self._has_been_notified.set()
+
+    def __exit__(self, *args: object, **kwargs: Any) -> None:
+        try:
+            super().__exit__(*args, **kwargs)
+        finally:
+            self._timer_thread.join()
 
 
 class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
@@ -30,6 +55,10 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
         super().__init__(*args, **kwargs)
         self._lock_fd: int | None = None
         self._lock_fd_guard = threading.Lock()
+
+    def subscribe(self, gt: int | None = None,
+                  topics: Sequence[str] = ()) -> Subscription[ApplicationRecorder]:
+        return PollingSubscription(recorder=self, gt=gt, topics=topics)
 
     @contextmanager
     def writer_lock(self, aggregate_ids: Collection[UUID]) -> Iterator[None]:
