@@ -86,6 +86,29 @@ class Settings:
         return env
 
 
+    def view_path(self, projection: str) -> Path:
+        """SQLite views live in disposable sibling files, one per projection."""
+        path = self.sqlite_path
+        return path.with_name(f"{path.stem}-{projection}{path.suffix or '.db'}")
+
+    def projection_env(self, projection: str) -> dict[str, str]:
+        """One environment for the library's ProjectionRunner: the log's keys under
+        the application's name, the view's keys under the projection's name."""
+        app_prefix = APP_NAME.upper() + "_"
+        env = {app_prefix + key: value for key, value in self.eventsourcing_env().items()}
+        view = {
+            "CREATE_TABLE": "y" if self.create_tables else "n",
+            **_backend_env(self.database_url),
+        }
+        view.pop("APPLICATION_RECORDER_TOPIC", None)
+        if self.is_sqlite:
+            view["SQLITE_DBNAME"] = str(self.view_path(projection))
+        else:
+            view["POSTGRES_POOL_SIZE"] = "2"
+        env.update({f"{projection.upper()}_{key}": value for key, value in view.items()})
+        return env
+
+
 def sqlite_path(url: str) -> Path:
     if not url.startswith("sqlite:///"):
         raise ConfigurationError(f"not a SQLite URL: {url.split(':', 1)[0]}:…")

@@ -1,0 +1,61 @@
+"""The shape every projection shares: an event becomes a list of row changes, and
+the view applies them with the tracking position in one transaction.
+
+Incremental processing (the library's runner) is a batch of one; a rebuild
+gathers thousands of events' changes into one batch. Both go through
+`changes_for`, so a rebuild from scratch equals incremental processing.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+from uuid import UUID
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.projection import Projection
+
+from ledger.domainmodel import Ledger
+from projections.encoding import dumps
+from projections.views.base import RowChange, ViewStore
+
+TView = TypeVar("TView", bound=ViewStore)
+
+
+class LedgerProjection(Projection[TView], Generic[TView]):  # type: ignore[type-var]
+    topics = ()  # every event, so the position always reaches the end of the log
+
+    def __init__(self, view: TView) -> None:
+        super().__init__(view)
+        self._timezones: dict[UUID, str] = {}
+
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        self.view.apply(self.changes_for(domain_event, tracking.notification_id), tracking)
+
+    def changes_for(self, event: Any, position: int) -> list[RowChange]:
+        """Each projection defines this as its own @singledispatchmethod, one handler
+        per event class; events it does not handle change nothing but are tracked."""
+        return []
+
+    # Ledger metadata every view keeps (see ViewStore.op_ledger).
+
+    def opened(self, event: Ledger.Opened) -> RowChange:
+        self._timezones[event.originator_id] = event.timezone
+        return RowChange("ledger", {"ledger_id": event.originator_id.hex,
+                                    "timezone": event.timezone,
+                                    "partners": dumps([event.actor.hex])})
+
+    @staticmethod
+    def joined(event: Ledger.PartnerJoined | Ledger.PartnerClaimed) -> RowChange:
+        replaces = getattr(event, "placeholder_id", None)
+        return RowChange("partner", {"ledger_id": event.originator_id.hex,
+                                     "partner": event.partner_id.hex,
+                                     "replaces": replaces.hex if replaces else None})
+
+    def timezone_of(self, ledger_id: UUID) -> str:
+        """Cached from Opened; after a restart, read from the view once."""
+        timezone = self._timezones.get(ledger_id)
+        if timezone is None:
+            row = self.view.ledger_row(ledger_id.hex)
+            timezone = str(row["timezone"]) if row else "UTC"
+            self._timezones[ledger_id] = timezone
+        return timezone

@@ -1,0 +1,134 @@
+"""Following the log, rebuilding views, and waiting for a view to catch up.
+
+`project` runs the library's ProjectionRunner for each projection (the library's
+LISTEN/NOTIFY subscription on PostgreSQL, our polling one on SQLite). `rebuild`
+drops a view and replays the log in large batches through the same handlers.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from eventsourcing.persistence import InfrastructureFactory, Tracking
+from eventsourcing.projection import ProjectionRunner
+from eventsourcing.utils import Environment
+
+from ledger.config import APP_NAME, Settings
+from ledger.log import LedgerLog
+from projections.balance import BalanceProjection
+from projections.base import LedgerProjection
+from projections.history import HistoryProjection
+from projections.timeline import TimelineProjection
+from projections.views.balance import PostgresBalanceView, SQLiteBalanceView
+from projections.views.base import ViewStore
+from projections.views.history import PostgresHistoryView, SQLiteHistoryView
+from projections.views.timeline import PostgresTimelineView, SQLiteTimelineView
+
+REBUILD_BATCH = 5000
+WAIT_STEP_SECONDS = 0.005
+
+
+@dataclass(frozen=True)
+class ProjectionKind:
+    projection: type[LedgerProjection[Any]]
+    sqlite_view: type[ViewStore]
+    postgres_view: type[ViewStore]
+
+    def view_class(self, settings: Settings) -> type[ViewStore]:
+        return self.sqlite_view if settings.is_sqlite else self.postgres_view
+
+
+PROJECTIONS: dict[str, ProjectionKind] = {
+    "history": ProjectionKind(HistoryProjection, SQLiteHistoryView, PostgresHistoryView),
+    "timeline": ProjectionKind(TimelineProjection, SQLiteTimelineView, PostgresTimelineView),
+    "balance": ProjectionKind(BalanceProjection, SQLiteBalanceView, PostgresBalanceView),
+}
+
+Progress = Callable[[str, int, int], None]
+
+
+def open_view(settings: Settings, name: str) -> Any:
+    """The view of one projection, for reading or rebuilding (tables created if allowed)."""
+    env = Environment(name, settings.projection_env(name))
+    factory: Any = InfrastructureFactory.construct(env=env)
+    return factory.tracking_recorder(PROJECTIONS[name].view_class(settings))
+
+
+def position_of(view: Any) -> int:
+    return int(view.max_tracking_id(APP_NAME) or 0)
+
+
+def wait_for(view: Any, position: int, timeout: float) -> bool:
+    """Polls fast (the library's wait steps in 100 ms); True once the view has it."""
+    deadline = time.monotonic() + timeout
+    while position_of(view) < position:
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(WAIT_STEP_SECONDS)
+    return True
+
+
+def rebuild(settings: Settings, names: Iterable[str], progress: Progress | None = None,
+            batch: int = REBUILD_BATCH) -> dict[str, int]:
+    """Drops each view and replays the whole log into it in batches; answers the
+    number of events replayed per view."""
+    log = LedgerLog(env=settings.eventsourcing_env())
+    replayed: dict[str, int] = {}
+    try:
+        end = log.recorder.max_notification_id() or 0
+        for name in names:
+            view = open_view(settings, name)
+            view.drop(APP_NAME)
+            projection = PROJECTIONS[name].projection(view)
+            replayed[name] = replay(log, projection, view, end, batch,
+                                    lambda done, n=name: progress and progress(n, done, end))
+            view.datastore.close()
+    finally:
+        log.close()
+    return replayed
+
+
+def replay(log: LedgerLog, projection: LedgerProjection[Any], view: Any, end: int, batch: int,
+           progress: Callable[[int], object]) -> int:
+    position, count = 0, 0
+    while position < end:
+        notifications = log.recorder.select_notifications(
+            start=position, limit=batch, stop=end, inclusive_of_start=False)
+        if not notifications:
+            break
+        changes = []
+        for notification in notifications:
+            event = log.mapper.to_domain_event(notification)
+            changes.extend(projection.changes_for(event, notification.id))
+        position = notifications[-1].id
+        view.apply(changes, Tracking(APP_NAME, position))
+        count += len(notifications)
+        progress(position)
+    return count
+
+
+def project(settings: Settings, stop: threading.Event, names: Iterable[str] = PROJECTIONS,
+            on_error: Callable[[str, BaseException], None] | None = None) -> None:
+    """Runs every projection until `stop` is set or one of them fails."""
+    runners = [
+        ProjectionRunner(application_class=LedgerLog,
+                         projection_class=PROJECTIONS[name].projection,
+                         view_class=PROJECTIONS[name].view_class(settings),
+                         env=settings.projection_env(name))
+        for name in names
+    ]
+    try:
+        while not stop.is_set():
+            for runner in runners:
+                runner.run_forever(timeout=0.05)
+                if runner.is_interrupted.is_set() and not stop.is_set():
+                    stop.set()
+    finally:
+        for runner in runners:
+            runner.stop()
+        for runner in runners:
+            runner.__exit__(None, None, None)

@@ -1,0 +1,81 @@
+"""The history view: every event of a ledger with its log position, for the raw
+history endpoint and exports, without scanning the shared log per ledger."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from projections.views.base import PostgresView, SQLiteView, ViewStore
+
+VISIBLE_TO = """
+  (h.private_to IS NULL OR h.private_to = ? OR (h.shared_at IS NOT NULL AND h.shared_at <= ?))
+  AND (h.week IS NULL OR h.actor = ? OR EXISTS (
+        SELECT 1 FROM {events} mine WHERE mine.ledger_id = h.ledger_id
+        AND mine.type = 'CheckedIn' AND mine.week = h.week AND mine.actor = ?
+        AND mine.recorded_at <= ?))
+"""
+
+
+class HistoryStore(ViewStore):
+    TABLES: ClassVar[tuple[str, ...]] = ("events",)
+    DDL: ClassVar[tuple[str, ...]] = (
+        "CREATE TABLE IF NOT EXISTS {events} ("
+        "position BIGINT PRIMARY KEY, ledger_id TEXT NOT NULL, version INTEGER NOT NULL, "
+        "type TEXT NOT NULL, class_version INTEGER NOT NULL, recorded_at BIGINT NOT NULL, "
+        "occurred_at BIGINT, original_recorded_at BIGINT, actor TEXT NOT NULL, "
+        "entry_id TEXT, private_to TEXT, shared_at BIGINT, retracted_at BIGINT, week TEXT, "
+        "data TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS history_by_ledger ON {events} (ledger_id, position)",
+        "CREATE INDEX IF NOT EXISTS history_by_entry ON {events} (ledger_id, entry_id)",
+    )
+    COLUMNS = ("position", "ledger_id", "version", "type", "class_version", "recorded_at",
+               "occurred_at", "original_recorded_at", "actor", "entry_id", "private_to",
+               "week", "data")
+
+    def op_event(self, cursor: Any, **row: Any) -> None:
+        columns = ", ".join(self.COLUMNS)
+        marks = ", ".join("?" * len(self.COLUMNS))
+        self.run(cursor, f"INSERT INTO {{events}} ({columns}) VALUES ({marks})",  # noqa: S608
+                 [row[c] for c in self.COLUMNS])
+
+    def op_related_event(self, cursor: Any, **row: Any) -> None:
+        """An event about an entry sees exactly what the entry's first event sees."""
+        first = self.run(cursor, "SELECT private_to, shared_at, week FROM {events} WHERE "
+                         "ledger_id = ? AND entry_id = ? ORDER BY position LIMIT 1",
+                         (row["ledger_id"], row["entry_id"])).fetchone()
+        if first is not None:
+            row = {**row, "private_to": first["private_to"], "week": first["week"]}
+        self.op_event(cursor, **row)
+        if first is not None and first["shared_at"] is not None:
+            self.op_share_entry(cursor, row["ledger_id"], row["entry_id"], first["shared_at"])
+
+    def op_share_entry(self, cursor: Any, ledger_id: str, entry_id: str, at: int) -> None:
+        self.run(cursor, "UPDATE {events} SET shared_at = ? WHERE ledger_id = ? AND "
+                 "entry_id = ? AND private_to IS NOT NULL AND shared_at IS NULL",
+                 (at, ledger_id, entry_id))
+
+    def op_retract_entry(self, cursor: Any, ledger_id: str, entry_id: str, at: int) -> None:
+        self.run(cursor, "UPDATE {events} SET retracted_at = ? WHERE ledger_id = ? AND "
+                 "entry_id = ? AND retracted_at IS NULL", (at, ledger_id, entry_id))
+
+    def events(self, ledger_id: str, viewer: str, *, after: int, known_at: int,
+               limit: int) -> list[Any]:
+        """What the viewer may see, oldest first, recorded by `known_at`."""
+        return self.query(
+            "SELECT h.* FROM {events} h WHERE h.ledger_id = ? AND h.position > ? "
+            "AND h.recorded_at <= ? AND " + VISIBLE_TO + " ORDER BY h.position LIMIT ?",
+            (ledger_id, after, known_at, viewer, known_at, viewer, viewer, known_at, limit),
+        )
+
+    def all_events(self, ledger_id: str, *, after: int, limit: int) -> list[Any]:
+        """Every event of the ledger, oldest first (exports filter for the reader)."""
+        return self.query("SELECT * FROM {events} WHERE ledger_id = ? AND position > ? "
+                          "ORDER BY position LIMIT ?", (ledger_id, after, limit))
+
+
+class SQLiteHistoryView(HistoryStore, SQLiteView):
+    pass
+
+
+class PostgresHistoryView(HistoryStore, PostgresView):
+    pass
