@@ -58,6 +58,13 @@ def open_view(settings: Settings, name: str) -> Any:
     return factory.tracking_recorder(PROJECTIONS[name].view_class(settings))
 
 
+def migrate_views(settings: Settings) -> None:
+    """Creates every view's tables (run once per deployment, like the event store's)."""
+    creating = settings.with_changes(create_tables=True)
+    for name in PROJECTIONS:
+        open_view(creating, name).datastore.close()
+
+
 def position_of(view: Any) -> int:
     return int(view.max_tracking_id(APP_NAME) or 0)
 
@@ -85,11 +92,19 @@ def rebuild(settings: Settings, names: Iterable[str], progress: Progress | None 
             view.drop(APP_NAME)
             projection = PROJECTIONS[name].projection(view)
             replayed[name] = replay(log, projection, view, end, batch,
-                                    lambda done, n=name: progress and progress(n, done, end))
+                                    _reporter(progress, name, end))
             view.datastore.close()
     finally:
         log.close()
     return replayed
+
+
+def _reporter(progress: Progress | None, name: str, end: int) -> Callable[[int], object]:
+    def report(done: int) -> None:
+        if progress is not None:
+            progress(name, done, end)
+
+    return report
 
 
 def replay(log: LedgerLog, projection: LedgerProjection[Any], view: Any, end: int, batch: int,
@@ -109,6 +124,32 @@ def replay(log: LedgerLog, projection: LedgerProjection[Any], view: Any, end: in
         count += len(notifications)
         progress(position)
     return count
+
+
+def catch_up(settings: Settings, names: Iterable[str] = PROJECTIONS) -> int:
+    """Processes, one event per transaction, whatever each view has not seen yet:
+    exactly what the runner does, without its threads (tests, `readyz`)."""
+    log = LedgerLog(env=settings.eventsourcing_env())
+    processed = 0
+    try:
+        for name in names:
+            view = open_view(settings, name)
+            projection = PROJECTIONS[name].projection(view)
+            position = position_of(view)
+            while True:
+                notifications = log.recorder.select_notifications(
+                    start=position, limit=REBUILD_BATCH, inclusive_of_start=False)
+                if not notifications:
+                    break
+                for notification in notifications:
+                    event = log.mapper.to_domain_event(notification)
+                    projection.process_event(event, Tracking(APP_NAME, notification.id))
+                    processed += 1
+                position = notifications[-1].id
+            view.datastore.close()
+    finally:
+        log.close()
+    return processed
 
 
 def project(settings: Settings, stop: threading.Event, names: Iterable[str] = PROJECTIONS,

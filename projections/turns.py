@@ -36,7 +36,8 @@ class Turn:
 def evidence_of_carrying_more(mine: int, theirs: int) -> float:
     """P(my share of the care > ½) under a uniform prior: an exact binomial tail."""
     trials = mine + theirs + 1
-    return sum(comb(trials, k) for k in range(mine + 1)) / 2**trials
+    favourable: int = sum(comb(trials, k) for k in range(mine + 1))
+    return float(favourable) / float(2**trials)
 
 
 def detect_turns(weeks: list[tuple[date, int, int]], partners: tuple[str, str]) -> list[Turn]:

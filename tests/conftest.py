@@ -16,6 +16,7 @@ import pytest
 
 from ledger.application import LedgerApplication, migrate
 from ledger.config import Settings
+from projections.runner import migrate_views
 from tests.helpers import Couple, ManualClock, make_couple
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -68,6 +69,7 @@ def settings_for(url: str, key_dir: Path) -> Settings:
 def settings(database_url: str, tmp_path: Path) -> Settings:
     settings = settings_for(database_url, tmp_path / "keys")
     migrate(settings)
+    migrate_views(settings)
     return settings.with_changes(create_tables=False)
 
 

@@ -14,16 +14,22 @@ from ledger.config import Settings
 from ledger.demo import create_demo
 from ledger.exceptions import LedgerError
 from ledger.summary import monthly_flow
+from projections.runner import migrate_views
+
+
+def migrate_all(settings: Settings) -> None:
+    migrate(settings)
+    migrate_views(settings)
 
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
-    migrate(settings)
+    migrate_all(settings)
     print(f"migrated {_where(settings)}")
     return 0
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    migrate(settings)
+    migrate_all(settings)
     demo = create_demo(settings)
     print(("created" if demo.created else "found") + f" the demo ledger {demo.ledger_id}")
     for email, password in demo.logins:

@@ -62,7 +62,7 @@ class HistoryStore(ViewStore):
                limit: int) -> list[Any]:
         """What the viewer may see, oldest first, recorded by `known_at`."""
         return self.query(
-            "SELECT h.* FROM {events} h WHERE h.ledger_id = ? AND h.position > ? "
+            "SELECT h.* FROM {events} h WHERE h.ledger_id = ? AND h.position > ? "  # noqa: S608
             "AND h.recorded_at <= ? AND " + VISIBLE_TO + " ORDER BY h.position LIMIT ?",
             (ledger_id, after, known_at, viewer, known_at, viewer, viewer, known_at, limit),
         )
