@@ -16,6 +16,7 @@ import pytest
 
 from ledger.application import LedgerApplication, migrate
 from ledger.config import Settings
+from projections.read_models import ReadModels
 from projections.runner import migrate_views
 from tests.helpers import Couple, ManualClock, make_couple
 
@@ -113,3 +114,10 @@ class _SkipsFailInCI:
 def pytest_configure(config: pytest.Config) -> None:
     if not hasattr(config, "workerinput"):  # only the controlling process judges
         config.pluginmanager.register(_SkipsFailInCI(), "ebbflow-skips-fail-in-ci")
+
+
+@pytest.fixture
+def read_models(settings: Settings) -> Iterator[ReadModels]:
+    models = ReadModels(settings)
+    yield models
+    models.close()

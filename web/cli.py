@@ -6,15 +6,20 @@ Exit codes: 0 success, 1 failure (one line on stderr), 2 bad usage.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ledger.application import LedgerApplication, migrate
 from ledger.config import Settings
 from ledger.demo import create_demo
 from ledger.exceptions import LedgerError
 from ledger.summary import monthly_flow
-from projections.runner import migrate_views
+from projections.runner import PROJECTIONS, migrate_views, project, rebuild
 
 
 def migrate_all(settings: Settings) -> None:
@@ -36,6 +41,32 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         print(f"  log in as {email} / {password}")
     if args.summary:
         _print_summary(settings, demo.ledger_id)
+    return 0
+
+
+def cmd_project(args: argparse.Namespace, settings: Settings) -> int:
+    """Runs every projection until SIGTERM or SIGINT, then stops cleanly."""
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    print(f"projecting {', '.join(PROJECTIONS)} from {_where(settings)}", flush=True)
+    project(settings, stop)
+    print("projector stopped", flush=True)
+    return 0
+
+
+def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
+    names = list(PROJECTIONS) if args.view == "all" else [args.view]
+    with Progress(TextColumn("{task.description:<9}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=Console(stderr=True)) as progress:
+        tasks = {name: progress.add_task(name, total=None) for name in names}
+
+        def report(name: str, done: int, end: int) -> None:
+            progress.update(tasks[name], completed=done, total=end)
+
+        replayed = rebuild(settings, names, report)
+    for name, count in replayed.items():
+        print(f"rebuilt {name}: {count} events")
     return 0
 
 
@@ -62,6 +93,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace, Settings], int]]] =
     "migrate": ("create the tables and the instance's keys (run once per deployment)",
                 cmd_migrate),
     "demo": ("create two demo accounts and a ledger with a year of history", cmd_demo),
+    "project": ("run every projection, following the log, until stopped", cmd_project),
+    "rebuild": ("drop views and replay the whole log into them, with progress", cmd_rebuild),
 }
 
 
@@ -76,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "demo":
             command.add_argument("--summary", action="store_true",
                                  help="print shared needs and care per partner per month")
+        if name == "rebuild":
+            command.add_argument("view", nargs="?", default="all",
+                                 choices=[*PROJECTIONS, "all"], help="which view (default all)")
     return parser
 
 

@@ -1,0 +1,30 @@
+"""The read side as the web and the command line use it: the three views, their
+readers, and read-your-writes (wait until every view has reached a position)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ledger.config import Settings
+from projections.balance_query import BalanceReader
+from projections.runner import PROJECTIONS, open_view, position_of, wait_for
+from projections.timeline_query import TimelineReader
+
+
+class ReadModels:
+    def __init__(self, settings: Settings) -> None:
+        self.views: dict[str, Any] = {name: open_view(settings, name) for name in PROJECTIONS}
+        self.history = self.views["history"]
+        self.timeline = TimelineReader(self.views["timeline"])
+        self.balance = BalanceReader(self.views["balance"])
+
+    def position(self) -> int:
+        """The log position every view has reached."""
+        return min(position_of(view) for view in self.views.values())
+
+    def wait_for(self, position: int, timeout: float) -> bool:
+        return all(wait_for(view, position, timeout) for view in self.views.values())
+
+    def close(self) -> None:
+        for view in self.views.values():
+            view.datastore.close()

@@ -1,0 +1,175 @@
+"""Reading a viewer's timeline: entries with derived state, as of a moment and as
+known at a moment (bitemporal), text opened for the viewer.
+
+`as_of` keeps what was effective by then (statuses and acknowledgements by when
+they were recorded); `known_at` keeps only what was recorded by then, replaying
+an entry's amendments up to it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from ledger.values import SealedText
+from projections.encoding import from_micros, micros, sealed_from_data
+from projections.views.timeline import TimelineStore
+
+Opener = Callable[[SealedText], str | None]
+TEXTS_BY_KIND = {
+    "need": ("need", "feeling", "situation"),
+    "care": ("description",),
+    "acknowledgement": ("note",),
+    "check_in": ("note",),
+    "moment": ("text",),
+}
+TEXT_NAMES = frozenset(n for names in TEXTS_BY_KIND.values() for n in names)
+ERASED = None  # what an erased word reads as: the field is present, its words are gone
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    items: list[dict[str, Any]]
+    next_after: tuple[int, str] | None
+
+
+class TimelineReader:
+    def __init__(self, store: TimelineStore) -> None:
+        self.store = store
+
+    def page(self, ledger_id: UUID, viewer: UUID, *, as_of: int, known_at: int,
+             filters: dict[str, Any], include_retracted: bool = False,
+             after: tuple[int, str] | None = None, limit: int = 50,
+             opener: Opener) -> TimelinePage:
+        rows = self.store.page(ledger_id.hex, viewer.hex, as_of=as_of, known_at=known_at,
+                               filters=filters, include_retracted=include_retracted,
+                               after=after, limit=limit + 1)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        ids = [row["entry_id"] for row in rows]
+        horizon = min(as_of, known_at)
+        responses = self.grouped("in_response_to", ids, viewer, known_at, as_of)
+        acks = self.grouped("care_id", ids, viewer, known_at, horizon, by_recorded=True)
+        history = self.amendment_history(ids)
+        items = [self.item(row, responses, acks, history, as_of, known_at, opener)
+                 for row in rows]
+        last = rows[-1] if rows and more else None
+        return TimelinePage(items, (int(last["occurred_at"]), last["entry_id"]) if last else None)
+
+    def grouped(self, column: str, ids: list[str], viewer: UUID, known_at: int, until: int,
+                *, by_recorded: bool = False) -> dict[str, list[Any]]:
+        found: dict[str, list[Any]] = defaultdict(list)
+        for row in self.store.linked(column, ids, viewer.hex, known_at):
+            moment = row["recorded_at"] if by_recorded else row["occurred_at"]
+            if moment <= until:
+                found[row[column]].append(row)
+        return found
+
+    def amendment_history(self, ids: list[str]) -> dict[str, list[Any]]:
+        history: dict[str, list[Any]] = defaultdict(list)
+        for row in self.store.amendments(ids):
+            history[row["entry_id"]].append(row)
+        return history
+
+    def item(self, row: Any, responses: dict[str, list[Any]], acks: dict[str, list[Any]],
+             history: dict[str, list[Any]], as_of: int, known_at: int,
+             opener: Opener) -> dict[str, Any]:
+        kind = row["kind"]
+        amendments = [a for a in history.get(row["entry_id"], []) if a["recorded_at"] <= known_at]
+        fields = self.fields_known_at(row, amendments, known_at)
+        item: dict[str, Any] = {
+            "id": str(UUID(row["entry_id"])), "kind": kind, "author": str(UUID(row["author"])),
+            "occurred_at": from_micros(fields["occurred_at"]),
+            "recorded_at": from_micros(row["recorded_at"]),
+            "visibility": fields["visibility"],
+            "amended": bool(amendments),
+            "amendments": [{"recorded_at": from_micros(a["recorded_at"]),
+                            "changes": self.opened_changes(json.loads(a["changes"]), opener),
+                            "reason": self.open(json.loads(a["reason"]), opener)}
+                           for a in amendments],
+            "retracted": bool(row["retracted_at"] and row["retracted_at"] <= known_at),
+        }
+        if row["original_recorded_at"]:
+            item["originally_recorded_at"] = from_micros(row["original_recorded_at"])
+        for name in TEXTS_BY_KIND[kind]:
+            item[name] = self.open(fields["texts"].get(name), opener)
+        item.update(self.kind_fields(kind, row, fields, responses, acks, as_of, known_at, opener))
+        return item
+
+    def kind_fields(self, kind: str, row: Any, fields: dict[str, Any],
+                    responses: dict[str, list[Any]], acks: dict[str, list[Any]], as_of: int,
+                    known_at: int, opener: Opener) -> dict[str, Any]:
+        entry_id = row["entry_id"]
+        if kind == "need":
+            resolved = row["resolved_at"] is not None and row["resolved_at"] <= min(as_of,
+                                                                                    known_at)
+            return {
+                "support_type": fields["support_type"], "intensity": fields["intensity"],
+                "recurring": bool(fields["recurring"]),
+                "status": row["status"] if resolved else "open",
+                "resolved_at": from_micros(row["resolved_at"]) if resolved else None,
+                "resolution_note": self.open(json.loads(row["resolution_note"]), opener)
+                if resolved and row["resolution_note"] else None,
+                "responses": [{"id": str(UUID(r["entry_id"])), "author": str(UUID(r["author"])),
+                               "occurred_at": from_micros(r["occurred_at"])}
+                              for r in responses.get(entry_id, [])],
+            }
+        if kind == "care":
+            ack = next(iter(acks.get(entry_id, [])), None)
+            return {
+                "to": str(UUID(row["receiver"])), "support_type": fields["support_type"],
+                "in_response_to": str(UUID(row["in_response_to"])) if row["in_response_to"]
+                else None,
+                "quiet": bool(row["quiet"]),
+                "acknowledgement": None if ack is None else {
+                    "id": str(UUID(ack["entry_id"])), "adequacy": ack["adequacy"],
+                    "note": self.open(json.loads(ack["texts"]).get("note"), opener),
+                    "recorded_at": from_micros(ack["recorded_at"])},
+            }
+        if kind == "acknowledgement":
+            return {"care_id": str(UUID(row["care_id"])), "adequacy": fields["adequacy"]}
+        if kind == "check_in":
+            return {"week": row["week"], "felt_supported": fields["felt_supported"]}
+        return {"moment_kind": row["moment_kind"]}
+
+    @staticmethod
+    def fields_known_at(row: Any, amendments: list[Any], known_at: int) -> dict[str, Any]:
+        """The amendable fields as they stood at `known_at`: current, unless an
+        amendment came later, in which case the original plus those before it."""
+        texts = json.loads(row["texts"])
+        current = {name: row[name] for name in ("support_type", "intensity", "recurring",
+                                                 "occurred_at", "adequacy", "felt_supported")}
+        visible = row["private_to"] is None or (row["shared_at"] is not None
+                                                and row["shared_at"] <= known_at)
+        current.update(texts=texts, visibility="shared" if visible else "private")
+        if row["amended_at"] is None or row["amended_at"] <= known_at:
+            return current
+        original = json.loads(row["original"])
+        fields = {name: original.get(name) for name in current if name != "texts"}
+        fields["texts"] = {k: v for k, v in original.items() if isinstance(v, dict)}
+        for amendment in amendments:
+            for name, value in json.loads(amendment["changes"]).items():
+                if isinstance(value, dict) or (value is None and name in TEXT_NAMES):
+                    fields["texts"][name] = value
+                elif name == "occurred_at":
+                    fields["occurred_at"] = _micros_of(value)
+                else:
+                    fields[name] = value
+        return fields
+
+    def opened_changes(self, changes: dict[str, Any], opener: Opener) -> dict[str, Any]:
+        return {k: self.open(v, opener) if isinstance(v, dict) else v for k, v in changes.items()}
+
+    @staticmethod
+    def open(data: Any, opener: Opener) -> str | None:
+        sealed = sealed_from_data(data)
+        return opener(sealed) if sealed is not None else ERASED
+
+
+def _micros_of(text: str) -> int:
+    return micros(datetime.fromisoformat(text.replace("Z", "+00:00")))
