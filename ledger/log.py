@@ -30,7 +30,7 @@ class Unreadable:
     originator_id: UUID
     originator_version: int
     topic: str
-    timestamp: datetime = datetime.min.replace(tzinfo=UTC)
+    timestamp: datetime = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class TolerantMapper(Mapper[UUID]):

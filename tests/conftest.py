@@ -6,6 +6,7 @@ skipping, and any skip at all fails the session: a skip in CI hides a gap.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -38,8 +39,8 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path}/ebbflow.db"
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
+@contextlib.contextmanager
+def postgres_schema() -> Iterator[str]:
     """A schema of its own in the `test` database, dropped afterwards."""
     try:
         admin = psycopg.connect(POSTGRES_BASE, autocommit=True, connect_timeout=3)
@@ -52,6 +53,12 @@ def postgres_url() -> Iterator[str]:
             yield f"{POSTGRES_BASE}?schema={schema}"
         finally:
             admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    with postgres_schema() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
