@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 
@@ -152,24 +153,18 @@ def catch_up(settings: Settings, names: Iterable[str] = PROJECTIONS) -> int:
     return processed
 
 
-def project(settings: Settings, stop: threading.Event, names: Iterable[str] = PROJECTIONS,
-            on_error: Callable[[str, BaseException], None] | None = None) -> None:
-    """Runs every projection until `stop` is set or one of them fails."""
-    runners = [
-        ProjectionRunner(application_class=LedgerLog,
-                         projection_class=PROJECTIONS[name].projection,
-                         view_class=PROJECTIONS[name].view_class(settings),
-                         env=settings.projection_env(name))
-        for name in names
-    ]
-    try:
+def project(settings: Settings, stop: threading.Event,
+            names: Iterable[str] = PROJECTIONS) -> None:
+    """Runs every projection until `stop` is set; a runner's error stops them all
+    and is raised (the supervisor restarts the projector)."""
+    with ExitStack() as stack:
+        runners = [
+            stack.enter_context(ProjectionRunner(
+                application_class=LedgerLog, projection_class=PROJECTIONS[name].projection,
+                view_class=PROJECTIONS[name].view_class(settings),
+                env=settings.projection_env(name)))
+            for name in names
+        ]
         while not stop.is_set():
             for runner in runners:
-                runner.run_forever(timeout=0.05)
-                if runner.is_interrupted.is_set() and not stop.is_set():
-                    stop.set()
-    finally:
-        for runner in runners:
-            runner.stop()
-        for runner in runners:
-            runner.__exit__(None, None, None)
+                runner.run_forever(timeout=0.05)  # re-raises a runner's error

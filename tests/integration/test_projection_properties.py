@@ -12,7 +12,8 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hypothesis_settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from ledger.application import LedgerApplication, migrate
@@ -99,7 +100,7 @@ def dump_views(settings: Any) -> dict[str, list[tuple[Any, ...]]]:
     for name in PROJECTIONS:
         view = open_view(settings, name)
         for table in view.all_tables():
-            rows = view.query(f"SELECT * FROM {{{table}}}")  # noqa: S608
+            rows = view.query(f"SELECT * FROM {{{table}}}")
             dumped[f"{name}.{table}"] = sorted(tuple(row) if not isinstance(row, dict)
                                                else tuple(row.values()) for row in rows)
         view.datastore.close()

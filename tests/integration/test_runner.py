@@ -1,0 +1,145 @@
+"""The projector as it runs for real: the library's ProjectionRunner in a thread,
+`ebbflow project` as an OS process killed with SIGKILL and restarted, rebuilds."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+from eventsourcing.persistence import StoredEvent
+
+from ledger.config import Settings
+from ledger.values import SupportType
+from projections.read_models import ReadModels
+from projections.runner import PROJECTIONS, catch_up, position_of, project, rebuild
+from tests.helpers import Couple
+from tests.integration.test_projection_properties import dump_views
+
+
+def write_needs(couple: Couple, count: int) -> int:
+    position = 0
+    for n in range(count):
+        position = couple.app.express_need(couple.ledger_id, couple.alex, need=f"n{n}",
+                                           intensity=1 + n % 5,
+                                           support_type=SupportType.EMOTIONAL).position
+    return position
+
+
+def test_the_librarys_runner_follows_the_log_and_read_your_writes_waits_for_it(
+    settings: Settings, couple: Couple, read_models: ReadModels,
+) -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=project, args=(settings, stop))
+    thread.start()
+    try:
+        position = write_needs(couple, 5)
+        assert read_models.wait_for(position, timeout=10)
+        assert read_models.position() >= position
+        later = write_needs(couple, 1)
+        started = time.monotonic()
+        assert read_models.wait_for(later, timeout=10)
+        assert time.monotonic() - started < 5
+    finally:
+        stop.set()
+        thread.join(timeout=20)
+    assert not thread.is_alive()
+
+
+def test_waiting_for_a_position_no_projector_reaches_times_out(
+    settings: Settings, couple: Couple, read_models: ReadModels,
+) -> None:
+    position = write_needs(couple, 1)
+    started = time.monotonic()
+    assert read_models.wait_for(position, timeout=0.2) is False
+    assert 0.2 <= time.monotonic() - started < 2
+
+
+def test_an_event_that_cannot_be_decoded_is_passed_over_not_fatal(
+    settings: Settings, couple: Couple, read_models: ReadModels,
+) -> None:
+    write_needs(couple, 2)
+    couple.app.recorder.insert_events([StoredEvent(  # a damaged stream beside the ledger's
+        originator_id=uuid4(), originator_version=1,
+        topic="ledger.domainmodel:Ledger.NeedExpressed", state=b"not decryptable")])
+    position = write_needs(couple, 2)
+    assert catch_up(settings) > 0
+    assert read_models.position() == position
+    stop = threading.Event()
+    rebuild(settings, PROJECTIONS)
+    thread = threading.Thread(target=project, args=(settings, stop))
+    thread.start()
+    try:
+        later = write_needs(couple, 1)
+        assert read_models.wait_for(later, timeout=10)
+    finally:
+        stop.set()
+        thread.join(timeout=20)
+
+
+def ebbflow(settings: Settings, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "EBBFLOW_DATABASE_URL": settings.database_url,
+           "EBBFLOW_DATA_DIR": str(settings.data_dir), "EBBFLOW_CIPHER_KEY": settings.cipher_key,
+           "EBBFLOW_SECRET_KEY": settings.secret_key}
+    return subprocess.Popen([sys.executable, "-m", "web.cli", *args], env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+@pytest.mark.slow
+def test_a_projector_killed_again_and_again_ends_equal_to_a_rebuild(
+    settings: Settings, couple: Couple, read_models: ReadModels,
+) -> None:
+    writer_done = threading.Event()
+
+    def keep_writing() -> None:
+        write_needs(couple, 600)
+        writer_done.set()
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    kills, seen_at_kill = 0, []
+    while not writer_done.is_set() or kills < 3:
+        projector = ebbflow(settings, "project")
+        time.sleep(0.6 + 0.3 * (kills % 3))
+        seen_at_kill.append((read_models.position(), couple.app.max_position()))
+        projector.send_signal(signal.SIGKILL)
+        projector.communicate(timeout=10)
+        assert projector.returncode == -signal.SIGKILL
+        kills += 1
+    writer.join()
+    final = couple.app.max_position()
+    projector = ebbflow(settings, "project")
+    try:
+        assert projector.stdout is not None
+        assert projector.stdout.readline().startswith("projecting")
+        assert read_models.wait_for(final, timeout=60)
+    finally:
+        projector.send_signal(signal.SIGTERM)
+        out, err = projector.communicate(timeout=20)
+    assert projector.returncode == 0, err
+    assert "projector stopped" in out
+    incremental = dump_views(settings)
+    assert any(len(rows) >= 600 for rows in incremental.values())
+    rebuild(settings, PROJECTIONS)
+    assert dump_views(settings) == incremental
+    assert kills >= 3
+    assert any(0 < seen < written for seen, written in seen_at_kill), seen_at_kill
+
+
+def test_ebbflow_rebuild_replays_every_view_with_progress(
+    settings: Settings, couple: Couple, read_models: ReadModels, tmp_path: Path,
+) -> None:
+    position = write_needs(couple, 20)
+    process = ebbflow(settings, "rebuild", "all")
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    for name in PROJECTIONS:
+        assert f"rebuilt {name}:" in out
+        assert position_of(read_models.views[name]) == position
+    assert "history" in err  # the progress bars go to stderr
