@@ -33,7 +33,16 @@ class LedgerProjection(Projection[TView], Generic[TView]):  # type: ignore[type-
 
     def changes_for(self, event: Any, position: int) -> list[RowChange]:
         """Each projection defines this as its own @singledispatchmethod, one handler
-        per event class; events it does not handle change nothing but are tracked."""
+        per event class, whose fallback is `ledger_metadata`: events it does not
+        handle change nothing (but are tracked) beyond the ledger metadata."""
+        return self.ledger_metadata(event)
+
+    def ledger_metadata(self, event: Any) -> list[RowChange]:
+        """Every view keeps each ledger's time zone and partners."""
+        if isinstance(event, Ledger.Opened):
+            return [self.opened(event)]
+        if isinstance(event, Ledger.PartnerJoined | Ledger.PartnerClaimed):
+            return [self.joined(event)]
         return []
 
     # Ledger metadata every view keeps (see ViewStore.op_ledger).

@@ -30,9 +30,7 @@ class HistoryProjection(LedgerProjection[HistoryStore]):
     @changes_for.register
     def _(self, event: Ledger.Event, position: int) -> list[RowChange]:
         row = self.row(event, position)
-        changes = [self.opened(event)] if isinstance(event, Ledger.Opened) else []
-        if isinstance(event, Ledger.PartnerJoined | Ledger.PartnerClaimed):
-            changes.append(self.joined(event))
+        changes = self.ledger_metadata(event)
         about = ABOUT_ENTRY.get(type(event))
         if about is None:
             changes.append(RowChange("event", row))

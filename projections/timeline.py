@@ -25,16 +25,7 @@ class TimelineProjection(LedgerProjection[TimelineStore]):
 
     @singledispatchmethod
     def changes_for(self, event: Any, position: int) -> list[RowChange]:
-        return []
-
-    @changes_for.register
-    def _(self, event: Ledger.Opened, position: int) -> list[RowChange]:
-        return [self.opened(event)]
-
-    @changes_for.register
-    def _(self, event: Ledger.PartnerJoined | Ledger.PartnerClaimed,
-          position: int) -> list[RowChange]:
-        return [self.joined(event)]
+        return self.ledger_metadata(event)
 
     @changes_for.register
     def _(self, event: Ledger.NeedExpressed, position: int) -> list[RowChange]:

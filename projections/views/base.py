@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -37,33 +37,49 @@ class ViewStore(ABC):
     DDL: ClassVar[tuple[str, ...]] = ()
     LEDGERS_DDL = "CREATE TABLE IF NOT EXISTS {ledgers} (ledger_id TEXT PRIMARY KEY, " \
                   "timezone TEXT NOT NULL, partners TEXT NOT NULL DEFAULT '[]')"
+    datastore: Any
+    _rendered: dict[str, str]
 
     @abstractmethod
-    def render(self, text: str) -> str:
-        """The statement in this backend's dialect, with real table names."""
+    def table_name(self, name: str) -> str:
+        """The real name of one of this view's tables in this backend."""
 
     @abstractmethod
-    def write(self) -> AbstractContextManager[Any]:
-        """A cursor in a transaction that commits."""
-
-    @abstractmethod
-    def read(self) -> AbstractContextManager[Any]:
-        """A cursor in a transaction that only reads."""
-
-    @abstractmethod
-    def insert_tracking_in(self, cursor: Any, tracking: Tracking) -> None:
-        """Records the log position within the cursor's transaction."""
+    def in_dialect(self, statement: str) -> str:
+        """The statement with this backend's placeholders."""
 
     @abstractmethod
     def drop(self, application_name: str) -> None:
         """Drops the view's tables and position, then creates them empty."""
+
+    def begin_write(self, cursor: Any) -> None:  # noqa: B027 - most backends need nothing
+        """Per-transaction settings a backend needs before writing."""
+
+    def render(self, text: str) -> str:
+        rendered = self._rendered.get(text)
+        if rendered is None:
+            names = {name: self.table_name(name) for name in self.all_tables()}
+            rendered = self.in_dialect(text.format(**names))
+            self._rendered[text] = rendered
+        return rendered
+
+    @contextmanager
+    def write(self) -> Iterator[Any]:
+        with self.datastore.transaction(commit=True) as cursor:
+            self.begin_write(cursor)
+            yield cursor
+
+    @contextmanager
+    def read(self) -> Iterator[Any]:
+        with self.datastore.transaction(commit=False) as cursor:
+            yield cursor
 
     def apply(self, changes: Sequence[RowChange], tracking: Tracking) -> None:
         """Applies the changes in order and records the position, atomically."""
         with self.write() as cursor:
             for change in changes:
                 getattr(self, f"op_{change.op}")(cursor, **change.args)
-            self.insert_tracking_in(cursor, tracking)
+            self._insert_tracking(cursor, tracking)  # type: ignore[attr-defined]
 
     def all_tables(self) -> tuple[str, ...]:
         return ("ledgers", *self.TABLES)
@@ -108,32 +124,20 @@ class ViewStore(ABC):
 
 class SQLiteView(ViewStore, SQLiteTrackingRecorder):
     def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
-        self._rendered: dict[str, str] = {}
+        self._rendered = {}
         super().__init__(datastore, **kwargs)
 
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *self.create_statements()]
 
-    def render(self, text: str) -> str:
-        rendered = self._rendered.get(text)
-        if rendered is None:
-            rendered = text.format(**{name: name for name in self.all_tables()})
-            self._rendered[text] = rendered
-        return rendered
+    def table_name(self, name: str) -> str:
+        return name
 
-    @contextmanager
-    def write(self) -> Iterator[Any]:
-        with self.datastore.transaction(commit=True) as cursor:
-            cursor.execute("PRAGMA secure_delete=ON")
-            yield cursor
+    def in_dialect(self, statement: str) -> str:
+        return statement
 
-    @contextmanager
-    def read(self) -> Iterator[Any]:
-        with self.datastore.transaction(commit=False) as cursor:
-            yield cursor
-
-    def insert_tracking_in(self, cursor: Any, tracking: Tracking) -> None:
-        self._insert_tracking(cursor, tracking)
+    def begin_write(self, cursor: Any) -> None:
+        cursor.execute("PRAGMA secure_delete=ON")
 
     def drop(self, application_name: str) -> None:
         with self.write() as cursor:
@@ -146,33 +150,17 @@ class SQLiteView(ViewStore, SQLiteTrackingRecorder):
 
 class PostgresView(ViewStore, PostgresTrackingRecorder):
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
-        self._rendered: dict[str, str] = {}
+        self._rendered = {}
         tracking_table = str(kwargs.get("tracking_table_name", "view_tracking"))
         self.prefix = tracking_table.removesuffix("_tracking")
         super().__init__(datastore, **kwargs)
         self.sql_create_statements.extend(Composed([SQL(s)]) for s in self.create_statements())
 
-    def render(self, text: str) -> str:
-        rendered = self._rendered.get(text)
-        if rendered is None:
-            schema = self.datastore.schema
-            names = {name: f'"{schema}"."{self.prefix}_{name}"' for name in self.all_tables()}
-            rendered = text.format(**names).replace("?", "%s")
-            self._rendered[text] = rendered
-        return rendered
+    def table_name(self, name: str) -> str:
+        return f'"{self.datastore.schema}"."{self.prefix}_{name}"'
 
-    @contextmanager
-    def write(self) -> Iterator[Any]:
-        with self.datastore.transaction(commit=True) as cursor:
-            yield cursor
-
-    @contextmanager
-    def read(self) -> Iterator[Any]:
-        with self.datastore.transaction(commit=False) as cursor:
-            yield cursor
-
-    def insert_tracking_in(self, cursor: Any, tracking: Tracking) -> None:
-        self._insert_tracking(cursor, tracking)
+    def in_dialect(self, statement: str) -> str:
+        return statement.replace("?", "%s")
 
     def drop(self, application_name: str) -> None:
         with self.write() as cursor:
