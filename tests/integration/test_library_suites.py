@@ -22,7 +22,8 @@ class TestSQLiteLedgerRecorder(ApplicationRecorderTestCase[SQLiteLedgerRecorder]
 
     def setUp(self) -> None:
         self.folder = tempfile.TemporaryDirectory()
-        self.datastore = SQLiteDatastore(str(Path(self.folder.name) / "events.db"))
+        self.datastore = SQLiteDatastore(str(Path(self.folder.name) / "events.db"),
+                                         lock_timeout=30)
 
     def tearDown(self) -> None:
         self.datastore.close()
