@@ -7,18 +7,21 @@ keep it until they are recycled: backups re-apply the erasure log (see README).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
+from typing import Any
 from contextlib import contextmanager
 from uuid import UUID
 
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composed, Identifier
+
+from ledger.stores.tables import AuxiliaryTables
 
 WRITER_LOCK_CLASS = 0x45424657  # "EBFW": the advisory-lock space of writers
 WRITER_LOCK_TIMEOUT_SECONDS = 10
 
 
-class PostgresLedgerRecorder(PostgresApplicationRecorder):
+class PostgresLedgerRecorder(AuxiliaryTables, PostgresApplicationRecorder):
     def __init__(
         self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
     ) -> None:
@@ -31,6 +34,24 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
                 "wrapped bytea NOT NULL, created_at timestamptz NOT NULL DEFAULT now())"
             ).format(self.key_table)
         )
+        self.aux_prefix = base
+        self.sql_create_statements.extend(Composed([SQL(s)]) for s in self.aux_statements())
+
+    def aux_sql(self, text: str) -> str:
+        schema = self.datastore.schema
+        return text.format(tokens=f'"{schema}"."{self.aux_prefix}_tokens"',
+                           idempotency=f'"{schema}"."{self.aux_prefix}_idempotency"',
+                           tokens_index=f"{self.aux_prefix}_tokens_by_account",
+                           ).replace("?", "%s")
+
+    def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[Any],
+                                       **kwargs: Any) -> Sequence[int] | None:
+        """After the events are appended, in the same transaction: the idempotency record."""
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        record = kwargs.get("idempotency")
+        if record is not None and ids:
+            self.write_idempotency(curs, record, ids[-1])
+        return ids
 
     @contextmanager
     def writer_lock(self, aggregate_ids: Collection[UUID]) -> Iterator[None]:
@@ -73,12 +94,12 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
                 ).format(self.key_table),
                 (key_id, wrapped),
             )
-            return curs.rowcount == 1
+            return bool(curs.rowcount == 1)
 
     def delete_wrapped_key(self, key_id: str) -> bool:
         with self.datastore.transaction(commit=True) as curs:
             curs.execute(SQL("DELETE FROM {} WHERE key_id = %s").format(self.key_table), (key_id,))
-            deleted = curs.rowcount == 1
+            deleted = bool(curs.rowcount == 1)
         self.vacuum_key_table()
         return deleted
 

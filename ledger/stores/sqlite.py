@@ -21,6 +21,7 @@ from eventsourcing.persistence import ApplicationRecorder, ListenNotifySubscript
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from ledger.locks import STRIPES
+from ledger.stores.tables import AuxiliaryTables
 
 KEY_TABLE = "ebbflow_keys"
 CHECKPOINT_ATTEMPTS = 20
@@ -50,7 +51,7 @@ class PollingSubscription(ListenNotifySubscription[SQLiteApplicationRecorder]):
             self._timer_thread.join()
 
 
-class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
+class SQLiteLedgerRecorder(AuxiliaryTables, SQLiteApplicationRecorder):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._lock_fd: int | None = None
@@ -85,7 +86,21 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
             *super().construct_create_table_statements(),
             f"CREATE TABLE IF NOT EXISTS {KEY_TABLE} ("
             "key_id TEXT PRIMARY KEY, wrapped BLOB NOT NULL, created_at TEXT NOT NULL)",
+            *self.aux_statements(),
         ]
+
+    def aux_sql(self, text: str) -> str:
+        return text.format(tokens="ebbflow_tokens", idempotency="ebbflow_idempotency",
+                           tokens_index="ebbflow_tokens_by_account")
+
+    def _insert_events(self, c: Any, stored_events: Sequence[Any],
+                       **kwargs: Any) -> Sequence[int] | None:
+        """Appends the events and, in the same transaction, any idempotency record."""
+        ids = super()._insert_events(c, stored_events, **kwargs)
+        record = kwargs.get("idempotency")
+        if record is not None and ids:
+            self.write_idempotency(c, record, ids[-1])
+        return ids
 
     def get_wrapped_keys(self, key_ids: Collection[str]) -> dict[str, bytes]:
         ids = list(key_ids)
