@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
@@ -40,7 +41,8 @@ def normalise_invite_code(code: str) -> str:
 
 class PartnershipCommands(CoreApplication):
     def open_ledger(self, actor: UUID, name: str, timezone: str = "UTC",
-                    display_name: str | None = None) -> tuple[Recorded, Invite]:
+                    display_name: str | None = None, code: str | None = None,
+                    **save_kwargs: Any) -> tuple[Recorded, Invite]:
         name = clean_name("name", name)
         if not is_time_zone(timezone):
             raise Invalid.field("timezone", "must be an IANA time zone such as Europe/Paris")
@@ -49,7 +51,7 @@ class PartnershipCommands(CoreApplication):
         ledger_id = uuid4()
         self.keys.ensure_key(ledger_key_id(ledger_id))
         self.keys.ensure_key(partner_key_id(ledger_id, actor))
-        invite, digest = self._new_invite()
+        invite, digest = self._new_invite(code)
         sealed_name = self.keys.seal(ledger_key_id(ledger_id), name)
         sealed_display = self.seal_for(ledger_id, actor, "display_name", clean_name(
             "display_name", shown_name))
@@ -64,12 +66,12 @@ class PartnershipCommands(CoreApplication):
             account.add_ledger(ledger_id, now)
             return [ledger, InviteIndex.issue(digest, ledger_id, actor, now)]
 
-        recorded = self.change([actor], lambda: [self.get_account(actor)], command)
+        recorded = self.change([actor], lambda: [self.get_account(actor)], command, **save_kwargs)
         return recorded, invite
 
-    def issue_invite(self, ledger_id: UUID, actor: UUID,
-                     expected_version: int | None = None) -> tuple[Recorded, Invite]:
-        invite, digest = self._new_invite()
+    def issue_invite(self, ledger_id: UUID, actor: UUID, expected_version: int | None = None,
+                     code: str | None = None, **save_kwargs: Any) -> tuple[Recorded, Invite]:
+        invite, digest = self._new_invite(code)
 
         def command(ledger: Ledger) -> list[Aggregate]:
             now = self.clock()
@@ -77,14 +79,16 @@ class PartnershipCommands(CoreApplication):
             return [InviteIndex.issue(digest, ledger_id, actor, now)]
 
         recorded = self.change([ledger_id], lambda: [self.get_ledger(ledger_id, actor)], command,
-                               expected_version=expected_version)
+                               expected_version=expected_version, **save_kwargs)
         return recorded, invite
 
-    def revoke_invite(self, ledger_id: UUID, actor: UUID) -> Recorded:
+    def revoke_invite(self, ledger_id: UUID, actor: UUID, **save_kwargs: Any) -> Recorded:
         return self.change_ledger(ledger_id, actor,
-                                  lambda ledger: ledger.revoke_invite(actor, self.clock()))
+                                  lambda ledger: ledger.revoke_invite(actor, self.clock()),
+                                  **save_kwargs)
 
-    def join(self, actor: UUID, code: str, display_name: str | None = None) -> Recorded:
+    def join(self, actor: UUID, code: str, display_name: str | None = None,
+             **save_kwargs: Any) -> Recorded:
         digest = self.keys.index_id("invite", normalise_invite_code(code))
         try:
             ledger_id = self._get(InviteIndex.id_for(digest), InviteIndex).ledger_id
@@ -101,20 +105,23 @@ class PartnershipCommands(CoreApplication):
 
         return self.change(
             [ledger_id, actor], lambda: [self._get_joinable(ledger_id), self.get_account(actor)],
-            command,
+            command, **save_kwargs,
         )
 
-    def pause(self, ledger_id: UUID, actor: UUID, expected_version: int | None = None) -> Recorded:
+    def pause(self, ledger_id: UUID, actor: UUID, expected_version: int | None = None,
+              **save_kwargs: Any) -> Recorded:
         return self.change_ledger(ledger_id, actor,
                                   lambda ledger: ledger.pause(actor, self.clock()),
-                                  expected_version)
+                                  expected_version, **save_kwargs)
 
-    def resume(self, ledger_id: UUID, actor: UUID, expected_version: int | None = None) -> Recorded:
+    def resume(self, ledger_id: UUID, actor: UUID, expected_version: int | None = None,
+               **save_kwargs: Any) -> Recorded:
         return self.change_ledger(ledger_id, actor,
                                   lambda ledger: ledger.resume(actor, self.clock()),
-                                  expected_version)
+                                  expected_version, **save_kwargs)
 
-    def leave(self, ledger_id: UUID, actor: UUID, forget_me: bool) -> Recorded:
+    def leave(self, ledger_id: UUID, actor: UUID, forget_me: bool,
+              **save_kwargs: Any) -> Recorded:
         """The actor leaves; with forget_me their words become unreadable everywhere.
         When nobody is left, every key of the ledger is destroyed: it is gone."""
 
@@ -126,7 +133,7 @@ class PartnershipCommands(CoreApplication):
         recorded = self.change(
             [ledger_id, actor],
             lambda: [self.get_ledger(ledger_id, actor), self._live_account_or_none(actor)],
-            command,
+            command, **save_kwargs,
         )
         ledger = self._get(ledger_id, Ledger)
         if forget_me:
@@ -151,6 +158,6 @@ class PartnershipCommands(CoreApplication):
         except NotFound:
             return None
 
-    def _new_invite(self) -> tuple[Invite, str]:
-        code = new_invite_code()
+    def _new_invite(self, code: str | None = None) -> tuple[Invite, str]:
+        code = normalise_invite_code(code) if code else new_invite_code()
         return Invite(code, self.clock() + INVITE_LIFETIME), self.keys.index_id("invite", code)

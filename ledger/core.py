@@ -89,7 +89,11 @@ class CoreApplication(Application[UUID]):
         does it all again (bounded). `expected_version` applies to the first loaded.
 
         `lock_ids` names every existing aggregate `load` reads: they are held from
-        load to save, and evicted from the cache whenever a change is not saved."""
+        load to save, and evicted from the cache whenever a change is not saved.
+        `prepare(aggregates)`, if given, sees the changed aggregates (their pending
+        events) just before saving and may add save arguments (an idempotency record)."""
+        prepare: Callable[[Sequence[Aggregate]], dict[str, Any]] | None = \
+            save_kwargs.pop("prepare", None)
         with self.locks.hold(*lock_ids), self.writer_lock(lock_ids):
             for attempt in range(MAX_ATTEMPTS):
                 loaded = load()
@@ -100,7 +104,8 @@ class CoreApplication(Application[UUID]):
                 try:
                     created = list(command(*loaded) or ())
                     aggregates = [a for a in [*loaded, *created] if a is not None]
-                    recordings = self.save(*aggregates, **save_kwargs)
+                    extra = prepare(aggregates) if prepare is not None else {}
+                    recordings = self.save(*aggregates, **save_kwargs, **extra)
                 except IntegrityError:
                     self._evict(loaded)
                     time.sleep(random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt)))  # noqa: S311

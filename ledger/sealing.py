@@ -9,6 +9,7 @@ the words sealed with it can no longer be opened.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import os
@@ -65,7 +66,18 @@ class KeyRing:
     def __init__(self, store: KeyStore, instance_key: bytes) -> None:
         self._store = store
         self._wrapping = AESGCM(_derive(instance_key, b"ebbflow key wrapping v1"))
+        self._records = AESGCM(_derive(instance_key, b"ebbflow stored responses v1"))
         self._index_key: bytes | None = None
+
+    def encrypt_record(self, plain: bytes, context: str) -> str:
+        """Encrypts a stored record (an idempotent response) bound to its context."""
+        nonce = os.urandom(NONCE_BYTES)
+        sealed = nonce + self._records.encrypt(nonce, plain, context.encode())
+        return base64.b64encode(sealed).decode()
+
+    def decrypt_record(self, sealed: str, context: str) -> bytes:
+        raw = base64.b64decode(sealed)
+        return self._records.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode())
 
     def ensure_key(self, key_id: str) -> None:
         """Creates the key unless it exists; safe to race (insert-if-absent)."""

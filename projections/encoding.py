@@ -13,20 +13,14 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
+from ledger.encoding_time import from_micros, micros
 from ledger.values import SealedText
+
+__all__ = ["dumps", "event_data", "from_micros", "micros", "sealed_from_data", "to_data"]
 
 COMMON_FIELDS = frozenset({"originator_id", "originator_version", "timestamp", "actor",
                            "originally_recorded_at", "originator_topic"})
 SEALED_MARK = "sealed"
-
-
-def micros(moment: datetime) -> int:
-    delta = moment.astimezone(UTC) - datetime(1970, 1, 1, tzinfo=UTC)
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-
-
-def from_micros(value: int) -> datetime:
-    return datetime.fromtimestamp(value // 1_000_000, UTC).replace(microsecond=value % 1_000_000)
 
 
 def to_data(value: Any) -> Any:

@@ -14,6 +14,7 @@ from projections.encoding import dumps, event_data, micros
 from projections.views.base import RowChange
 from projections.views.history import HistoryStore
 
+SECRETS = frozenset({"invite_hash", "token_hash"})  # never shown, not even to partners
 CREATES_ENTRY = (Ledger.NeedExpressed, Ledger.CareOffered, Ledger.CareAcknowledged,
                  Ledger.MomentShared, Ledger.CheckedIn)
 ABOUT_ENTRY = {Ledger.NeedMet: "need_id", Ledger.NeedWithdrawn: "need_id",
@@ -61,7 +62,7 @@ class HistoryProjection(LedgerProjection[HistoryStore]):
                                      if event.originally_recorded_at else None),
             "actor": event.actor.hex, "entry_id": entry_id,
             "private_to": event.actor.hex if private else None, "week": week,
-            "data": dumps(event_data(event)),
+            "data": dumps({k: v for k, v in event_data(event).items() if k not in SECRETS}),
         }
 
     def occurred(self, event: Any) -> int | None:

@@ -13,12 +13,16 @@ START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
 
 
 class ManualClock:
-    """Now is whatever the test says; it only moves when told to."""
+    """Now is whatever the test says, plus a millisecond per reading, so that time
+    moves forward a little as it does for real (recorded times stay in the past)."""
+
+    TICK = timedelta(milliseconds=1)
 
     def __init__(self, now: datetime = START) -> None:
         self.now = now
 
     def __call__(self) -> datetime:
+        self.now += self.TICK
         return self.now
 
     def advance(self, **delta: float) -> datetime:

@@ -8,8 +8,8 @@ keep it until they are recycled: backups re-apply the erasure log (see README).
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
-from typing import Any
 from contextlib import contextmanager
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore

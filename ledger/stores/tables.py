@@ -58,7 +58,7 @@ class AuxiliaryTables:
             cursor.execute(self.aux_sql(text), tuple(params))
             try:
                 return list(cursor.fetchall())
-            except Exception:  # noqa: BLE001 - statements without rows
+            except Exception:
                 return []
 
     # ------------------------------------------------------------------ tokens

@@ -98,15 +98,17 @@ def test_a_projector_killed_again_and_again_ends_equal_to_a_rebuild(
     writer_done = threading.Event()
 
     def keep_writing() -> None:
-        write_needs(couple, 600)
+        write_needs(couple, 1500)
         writer_done.set()
 
     writer = threading.Thread(target=keep_writing)
     writer.start()
     kills, seen_at_kill = 0, []
-    while not writer_done.is_set() or kills < 3:
+    while kills < 12 and (not writer_done.is_set() or kills < 3):
         projector = ebbflow(settings, "project")
-        time.sleep(0.6 + 0.3 * (kills % 3))
+        assert projector.stdout is not None
+        projector.stdout.readline()  # started: it is following the log now
+        time.sleep(0.2 + 0.15 * (kills % 3))
         seen_at_kill.append((read_models.position(), couple.app.max_position()))
         projector.send_signal(signal.SIGKILL)
         projector.communicate(timeout=10)
@@ -125,7 +127,7 @@ def test_a_projector_killed_again_and_again_ends_equal_to_a_rebuild(
     assert projector.returncode == 0, err
     assert "projector stopped" in out
     incremental = dump_views(settings)
-    assert any(len(rows) >= 600 for rows in incremental.values())
+    assert any(len(rows) >= 1500 for rows in incremental.values())
     rebuild(settings, PROJECTIONS)
     assert dump_views(settings) == incremental
     assert kills >= 3

@@ -1,0 +1,88 @@
+"""Sign-in tokens: API bearer tokens and page sessions alike. Random, stored only as
+a SHA-256 hash, expiring, listable and revocable one by one or all at once."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+from ledger.encoding_time import from_micros, micros
+
+TOKEN_BYTES = 32
+TTL = {"api": timedelta(days=30), "session": timedelta(days=14)}
+TOUCH_EVERY = timedelta(minutes=1)
+USER_AGENT_MAX = 200
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    id: UUID
+    token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    id: UUID
+    kind: str
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None
+    user_agent: str | None
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Tokens:
+    def __init__(self, store: Any, clock: Callable[[], datetime]) -> None:
+        self._store = store
+        self._clock = clock
+
+    def issue(self, account_id: UUID, kind: str = "api",
+              user_agent: str | None = None) -> IssuedToken:
+        now = self._clock()
+        token = f"ef_{kind[0]}_{secrets.token_urlsafe(TOKEN_BYTES)}"
+        token_id, expires = uuid4(), now + TTL[kind]
+        self._store.insert_token({
+            "token_id": token_id.hex, "token_hash": token_hash(token),
+            "account_id": account_id.hex, "kind": kind, "created_at": micros(now),
+            "expires_at": micros(expires),
+            "user_agent": (user_agent or "")[:USER_AGENT_MAX] or None,
+        })
+        return IssuedToken(token_id, token, expires)
+
+    def resolve(self, token: str) -> tuple[UUID, UUID] | None:
+        """(account id, token id) for a live token; None if unknown, expired or revoked."""
+        row = self._store.token_by_hash(token_hash(token))
+        now = micros(self._clock())
+        if row is None or row["revoked_at"] is not None or row["expires_at"] <= now:
+            return None
+        if row["last_used_at"] is None or now - row["last_used_at"] > micros_of(TOUCH_EVERY):
+            self._store.touch_token(row["token_id"], now)
+        return UUID(row["account_id"]), UUID(row["token_id"])
+
+    def list(self, account_id: UUID) -> list[TokenInfo]:
+        return [TokenInfo(UUID(r["token_id"]), r["kind"], from_micros(r["created_at"]),
+                          from_micros(r["expires_at"]),
+                          from_micros(r["last_used_at"]) if r["last_used_at"] else None,
+                          r["user_agent"])
+                for r in self._store.tokens_of(account_id.hex, micros(self._clock()))]
+
+    def revoke(self, account_id: UUID, token_id: UUID | None = None) -> None:
+        """One token, or (no id) every token and session: "log out everywhere"."""
+        self._store.revoke_tokens(account_id.hex, micros(self._clock()),
+                                  token_id.hex if token_id else None)
+
+    def forget(self, account_id: UUID) -> None:
+        self._store.delete_tokens(account_id.hex)
+
+
+def micros_of(delta: timedelta) -> int:
+    return int(delta.total_seconds() * 1_000_000)

@@ -1,0 +1,112 @@
+"""Accounts and tokens: sign up, sign in, profile, sessions, log out everywhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, g, request
+from flask_smorest import Blueprint
+
+from web.api import schemas
+from web.api.replies import reply
+from web.http import public
+from web.ratelimit import SIGN_IN_PER_ADDRESS, SIGN_IN_PER_EMAIL, SIGN_UP
+from web.services import services
+
+blp = Blueprint("accounts", __name__, url_prefix="/api/v1",
+                description="Accounts and sign-in tokens")
+
+
+def describe_me() -> dict[str, Any]:
+    summary = services().ledger.describe_account(g.account_id)
+    return {"id": summary.id, "email": summary.email, "display_name": summary.display_name}
+
+
+@blp.route("/accounts", methods=["POST"])
+@blp.arguments(schemas.SignUpIn)
+@blp.response(201, schemas.AccountOut)
+@public
+def sign_up(body: dict[str, Any]) -> Response:
+    """Create an account (rate-limited per address)."""
+    services().limits.hit(SIGN_UP, "sign-up", request.remote_addr or "?")
+    recorded = services().ledger.sign_up(body["email"], body["password"], body["display_name"])
+    g.account_id = recorded.id
+    return reply(201, schemas.AccountOut().dump(describe_me()),
+                 location="/api/v1/accounts/me")
+
+
+@blp.route("/accounts/me", methods=["GET"])
+@blp.response(200, schemas.AccountOut)
+def me() -> dict[str, Any]:
+    """My account."""
+    return describe_me()
+
+
+@blp.route("/accounts/me", methods=["PATCH"])
+@blp.arguments(schemas.ProfileIn)
+@blp.response(200, schemas.AccountOut)
+def change_profile(body: dict[str, Any]) -> dict[str, Any]:
+    """Change my display name or password (the current password is required)."""
+    services().ledger.change_profile(g.account_id, body["current_password"],
+                                     body.get("display_name"), body.get("password"))
+    return describe_me()
+
+
+@blp.route("/accounts/me", methods=["DELETE"])
+@blp.arguments(schemas.PasswordIn)
+@blp.response(204)
+def delete_account(body: dict[str, Any]) -> Response:
+    """Leave every ledger with forget_me and erase the account."""
+    services().ledger.delete_account(g.account_id, body["password"])
+    services().tokens.forget(g.account_id)
+    services().ledger.recorder.purge_idempotency(account_id=g.account_id.hex)  # type: ignore[attr-defined]
+    return Response(status=204)
+
+
+@blp.route("/tokens", methods=["POST"])
+@blp.arguments(schemas.TokenIn)
+@blp.response(201, schemas.TokenOut)
+@public
+def sign_in(body: dict[str, Any]) -> Response:
+    """Exchange email and password for a bearer token (rate-limited)."""
+    limits = services().limits
+    limits.hit(SIGN_IN_PER_EMAIL, "sign-in", body["email"].strip().casefold())
+    limits.hit(SIGN_IN_PER_ADDRESS, "sign-in-address", request.remote_addr or "?")
+    account = services().ledger.authenticate(body["email"], body["password"])
+    issued = services().tokens.issue(account, "api", request.user_agent.string)
+    return reply(201, schemas.TokenOut().dump({"token": issued.token,
+                                               "expires_at": issued.expires_at}))
+
+
+@blp.route("/tokens", methods=["GET"])
+@blp.response(200, schemas.TokenListOut)
+def list_tokens() -> dict[str, Any]:
+    """My active tokens and page sessions."""
+    items = [{**vars(t), "current": t.id == g.token_id}
+             for t in services().tokens.list(g.account_id)]
+    return {"items": items}
+
+
+@blp.route("/tokens/current", methods=["DELETE"])
+@blp.response(204)
+def revoke_current() -> Response:
+    """Log out this token."""
+    services().tokens.revoke(g.account_id, g.token_id)
+    return Response(status=204)
+
+
+@blp.route("/tokens/<uuid:token_id>", methods=["DELETE"])
+@blp.response(204)
+def revoke_one(token_id: Any) -> Response:
+    """Revoke one of my tokens or sessions."""
+    services().tokens.revoke(g.account_id, token_id)
+    return Response(status=204)
+
+
+@blp.route("/tokens", methods=["DELETE"])
+@blp.response(204)
+def revoke_all() -> Response:
+    """Log out everywhere: every token and page session."""
+    services().tokens.revoke(g.account_id)
+    return Response(status=204)
+

@@ -1,0 +1,104 @@
+"""Entries: each POST records one event and answers 201 with what it recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+from flask import Response, g
+from flask_smorest import Blueprint
+
+from web.api import schemas
+from web.api.preconditions import expected_version
+from web.api.render import entry_body, entry_location, last_event
+from web.api.replies import recorded_reply
+from web.services import services
+
+blp = Blueprint("entries", __name__, url_prefix="/api/v1/ledgers/<uuid:ledger_id>",
+                description="Needs, care, acknowledgements, check-ins, moments")
+
+
+def record_entry(ledger_id: UUID, command: Callable[..., Any], **arguments: Any) -> Response:
+    """Runs one entry command for the caller and answers the entry it recorded."""
+    app = services().ledger
+    opener = app.keys.opener()
+
+    def render(aggregates: Sequence[Aggregate]) -> tuple[dict[str, Any], str]:
+        event = last_event(aggregates)
+        body = entry_body(event, opener.open, getattr(aggregates[0], "timezone", "UTC"))
+        return body, entry_location(event) if hasattr(event, "entry_id") else \
+            f"/api/v1/ledgers/{ledger_id}/entries/{body['id']}"
+
+    return recorded_reply(
+        status=201, schema=schemas.EntryOut(), render=render, ledger_id=ledger_id,
+        command=lambda prepare: command(ledger_id, g.account_id, **arguments,
+                                        expected_version=expected_version(), prepare=prepare),
+    )
+
+
+@blp.route("/needs", methods=["POST"])
+@blp.arguments(schemas.NeedIn)
+@blp.response(201, schemas.EntryOut)
+def express_need(body: dict[str, Any], ledger_id: UUID) -> Response:
+    """Express a need."""
+    return record_entry(ledger_id, services().ledger.express_need, **body)
+
+
+@blp.route("/care", methods=["POST"])
+@blp.arguments(schemas.CareIn)
+@blp.response(201, schemas.EntryOut)
+def offer_care(body: dict[str, Any], ledger_id: UUID) -> Response:
+    """Offer care to the other partner, perhaps answering one of their needs."""
+    return record_entry(ledger_id, services().ledger.offer_care, **body)
+
+
+@blp.route("/care/<uuid:care_id>/acknowledgement", methods=["POST"])
+@blp.arguments(schemas.AcknowledgementIn)
+@blp.response(201, schemas.EntryOut)
+def acknowledge(body: dict[str, Any], ledger_id: UUID, care_id: UUID) -> Response:
+    """Say whether the care I received was too little, right or too much."""
+    return record_entry(ledger_id, services().ledger.acknowledge_care, care_id=care_id, **body)
+
+
+@blp.route("/needs/<uuid:need_id>/resolution", methods=["POST"])
+@blp.arguments(schemas.ResolutionIn)
+@blp.response(201, schemas.EntryOut)
+def resolve(body: dict[str, Any], ledger_id: UUID, need_id: UUID) -> Response:
+    """Mark my need met or withdrawn."""
+    return record_entry(ledger_id, services().ledger.resolve_need, need_id=need_id, **body)
+
+
+@blp.route("/check-ins", methods=["POST"])
+@blp.arguments(schemas.CheckInIn)
+@blp.response(201, schemas.EntryOut)
+def check_in(body: dict[str, Any], ledger_id: UUID) -> Response:
+    """Check in for a week (default: this week in the ledger's time zone)."""
+    return record_entry(ledger_id, services().ledger.check_in, **body)
+
+
+@blp.route("/moments", methods=["POST"])
+@blp.arguments(schemas.MomentIn)
+@blp.response(201, schemas.EntryOut)
+def share_moment(body: dict[str, Any], ledger_id: UUID) -> Response:
+    """Share good news, an appreciation or a repair."""
+    return record_entry(ledger_id, services().ledger.share_moment, **body)
+
+
+@blp.route("/entries/<uuid:entry_id>/amendments", methods=["POST"])
+@blp.arguments(schemas.AmendmentIn)
+@blp.response(201, schemas.EntryOut)
+def amend(body: dict[str, Any], ledger_id: UUID, entry_id: UUID) -> Response:
+    """Amend one of my entries (a new event; the original stays in the history)."""
+    return record_entry(ledger_id, services().ledger.amend_entry, entry_id=entry_id,
+                        changes=body["changes"], reason=body["reason"])
+
+
+@blp.route("/entries/<uuid:entry_id>/retraction", methods=["POST"])
+@blp.arguments(schemas.RetractionIn)
+@blp.response(201, schemas.EntryOut)
+def retract(body: dict[str, Any], ledger_id: UUID, entry_id: UUID) -> Response:
+    """Retract one of my entries: it leaves the views, flagged in the raw history."""
+    return record_entry(ledger_id, services().ledger.retract_entry, entry_id=entry_id,
+                        reason=body["reason"])

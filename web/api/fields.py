@@ -1,0 +1,70 @@
+"""Marshmallow fields with the API's conventions: trimmed text with limits, times
+that must carry an offset and are written in UTC with `Z`, dates or times."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from marshmallow import ValidationError, fields
+
+from ledger.values import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
+
+
+class Text(fields.String):
+    """1..max characters after trimming."""
+
+    def __init__(self, max_length: int = TEXT_MAX_LENGTH, **kwargs: Any) -> None:
+        metadata = {"minLength": 1, "maxLength": max_length, **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+        self.max_length = max_length
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not text:
+            raise ValidationError("cannot be empty")
+        if len(text) > self.max_length:
+            raise ValidationError(f"must be at most {self.max_length} characters")
+        if "\x00" in text:
+            raise ValidationError("cannot contain NUL characters")
+        return text
+
+
+def Name(**kwargs: Any) -> Text:  # noqa: N802 - reads like a field class
+    return Text(NAME_MAX_LENGTH, **kwargs)
+
+
+class UTCDateTime(fields.DateTime):
+    """Input: RFC 3339 with an offset (a time without one is refused). Output: UTC, Z."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="iso", **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        if value is None:
+            return None
+        return str(value.astimezone(UTC).isoformat().replace("+00:00", "Z"))
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        if parsed.tzinfo is None:
+            raise ValidationError("must carry a UTC offset, such as Z or +02:00")
+        return parsed.astimezone(UTC)
+
+
+class DateOrTime(fields.Field[Any]):
+    """`YYYY-MM-DD` (the start of that day in the ledger's time zone) or RFC 3339."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any,
+                     **kwargs: Any) -> date | datetime:
+        if not isinstance(value, str):
+            raise ValidationError("must be a date or a time")
+        if len(value) == 10:
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                raise ValidationError("must be a date like 2026-03-01") from None
+        return UTCDateTime()._deserialize(value, attr, data)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        return None if value is None else value.isoformat()

@@ -1,0 +1,145 @@
+"""Ledgers and partners: open, invite, join, pause, resume, leave."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+from flask import Response, g
+from flask_smorest import Blueprint
+
+from ledger.commands_partnership import new_invite_code
+from ledger.domainmodel import Ledger
+from web.api import schemas
+from web.api.preconditions import expected_version
+from web.api.replies import recorded_reply, reply
+from web.services import services
+
+blp = Blueprint("ledgers", __name__, url_prefix="/api/v1", description="Ledgers and partners")
+
+
+def ledger_body(ledger: Ledger) -> dict[str, Any]:
+    summary = services().ledger.describe(ledger)
+    return {**vars(summary), "partners": [vars(p) for p in summary.partners]}
+
+
+def the_ledger(aggregates: Sequence[Aggregate]) -> Ledger:
+    return next(a for a in aggregates if isinstance(a, Ledger))
+
+
+@blp.route("/ledgers", methods=["POST"])
+@blp.arguments(schemas.LedgerIn)
+@blp.response(201, schemas.LedgerOut)
+def open_ledger(body: dict[str, Any]) -> Response:
+    """Open a ledger; the invite code is shown only here and when re-issued."""
+    code = new_invite_code()
+
+    def render(aggregates: Sequence[Aggregate]) -> tuple[dict[str, Any], str]:
+        ledger = the_ledger(aggregates)
+        return ({**ledger_body(ledger), "invite_code": code},
+                f"/api/v1/ledgers/{ledger.id}")
+
+    return recorded_reply(
+        status=201, schema=schemas.LedgerOut(), render=render,
+        command=lambda prepare: services().ledger.open_ledger(
+            g.account_id, body["name"], body["timezone"], code=code, prepare=prepare)[0],
+    )
+
+
+@blp.route("/ledgers", methods=["GET"])
+@blp.response(200, schemas.LedgerListOut)
+def my_ledgers() -> dict[str, Any]:
+    """The ledgers I am a partner in."""
+    app = services().ledger
+    return {"items": [ledger_body(app.get_ledger(summary.id, g.account_id))
+                      for summary in app.ledgers_of(g.account_id)]}
+
+
+@blp.route("/ledgers/<uuid:ledger_id>", methods=["GET"])
+@blp.response(200, schemas.LedgerOut)
+def one_ledger(ledger_id: UUID) -> Response:
+    """One ledger, with its version as a strong ETag."""
+    ledger = services().ledger.get_ledger(ledger_id, g.account_id)
+    return reply(200, schemas.LedgerOut().dump(ledger_body(ledger)), etag=f'"{ledger.version}"')
+
+
+@blp.route("/ledgers/<uuid:ledger_id>/invite", methods=["POST"])
+@blp.response(201, schemas.InviteOut)
+def issue_invite(ledger_id: UUID) -> Response:
+    """Issue a new invite code (replacing the previous one)."""
+    code = new_invite_code()
+
+    def render(aggregates: Sequence[Aggregate]) -> tuple[dict[str, Any], None]:
+        ledger = the_ledger(aggregates)
+        return {"invite_code": code, "invite_expires_at": ledger.invite_expires_at}, None
+
+    return recorded_reply(
+        status=201, schema=schemas.InviteOut(), render=render, ledger_id=ledger_id,
+        command=lambda prepare: services().ledger.issue_invite(
+            ledger_id, g.account_id, expected_version(), code=code, prepare=prepare)[0],
+    )
+
+
+@blp.route("/ledgers/<uuid:ledger_id>/invite", methods=["DELETE"])
+@blp.response(204)
+def revoke_invite(ledger_id: UUID) -> Response:
+    """Revoke the open invite code."""
+    services().ledger.revoke_invite(ledger_id, g.account_id)
+    return Response(status=204)
+
+
+@blp.route("/ledgers/join", methods=["POST"])
+@blp.arguments(schemas.JoinIn)
+@blp.response(200, schemas.LedgerOut)
+def join(body: dict[str, Any]) -> Response:
+    """Join a ledger with an invite code."""
+    return recorded_reply(
+        status=200, schema=schemas.LedgerOut(),
+        render=lambda aggregates: (ledger_body(the_ledger(aggregates)), None),
+        command=lambda prepare: services().ledger.join(g.account_id, body["invite_code"],
+                                                       prepare=prepare),
+    )
+
+
+def _action(ledger_id: UUID, name: str) -> Response:
+    app = services().ledger
+    command = getattr(app, name)
+    return recorded_reply(
+        status=200, schema=schemas.LedgerOut(), ledger_id=ledger_id,
+        render=lambda aggregates: (ledger_body(the_ledger(aggregates)), None),
+        command=lambda prepare: command(ledger_id, g.account_id, expected_version(),
+                                        prepare=prepare),
+    )
+
+
+@blp.route("/ledgers/<uuid:ledger_id>/pause", methods=["POST"])
+@blp.response(200, schemas.LedgerOut)
+def pause(ledger_id: UUID) -> Response:
+    """Pause the ledger: nothing new is recorded until the same partner resumes."""
+    return _action(ledger_id, "pause")
+
+
+@blp.route("/ledgers/<uuid:ledger_id>/resume", methods=["POST"])
+@blp.response(200, schemas.LedgerOut)
+def resume(ledger_id: UUID) -> Response:
+    """Resume a ledger I paused."""
+    return _action(ledger_id, "resume")
+
+
+@blp.route("/ledgers/<uuid:ledger_id>/departure", methods=["POST"])
+@blp.arguments(schemas.DepartureIn)
+@blp.response(200, schemas.LedgerOut)
+def depart(body: dict[str, Any], ledger_id: UUID) -> Response:
+    """Leave the ledger; with forget_me, everything I wrote in it becomes unreadable."""
+    response = recorded_reply(
+        status=200, schema=schemas.LedgerOut(), ledger_id=ledger_id,
+        render=lambda aggregates: ({"id": ledger_id}, None),
+        command=lambda prepare: services().ledger.leave(ledger_id, g.account_id,
+                                                        body["forget_me"], prepare=prepare),
+    )
+    if body["forget_me"]:
+        services().ledger.recorder.purge_idempotency(  # type: ignore[attr-defined]
+            account_id=g.account_id.hex, ledger_id=ledger_id.hex)
+    return response

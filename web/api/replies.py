@@ -1,0 +1,149 @@
+"""Answering a write: the reply is built from what the command is about to record
+(its pending events), just before they are saved. With an `Idempotency-Key`, that
+reply is stored encrypted in the same transaction as the events, so a retry,
+on any worker and after any restart, gets it back and records nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+from flask import Response, g, request
+from marshmallow import Schema
+
+from ledger.core import Recorded
+from ledger.domainmodel import Ledger
+from ledger.exceptions import Conflict, Invalid
+from ledger.stores.tables import IdempotentResponse
+from web.services import services
+
+KEY_HEADER = "Idempotency-Key"
+STALE_CLAIM_SECONDS = 60
+Render = Callable[[Sequence[Aggregate]], tuple[dict[str, Any], str | None]]
+
+
+@dataclass(frozen=True)
+class Scope:
+    account_id: str
+    method: str
+    path: str
+    key: str
+    body_hash: str
+
+    @property
+    def context(self) -> str:
+        return f"{self.account_id}|{self.method}|{self.path}|{self.key}"
+
+
+@dataclass
+class Capture:
+    status: int
+    schema: Schema
+    render: Render
+    scope: Scope | None
+    ledger_id: UUID | None
+    body: dict[str, Any] = field(default_factory=dict)
+    location: str | None = None
+    version: int | None = None
+
+    def prepare(self, aggregates: Sequence[Aggregate]) -> dict[str, Any]:
+        """Called with the changed aggregates just before they are saved."""
+        raw, self.location = self.render(aggregates)
+        self.body = self.schema.dump(raw)
+        ledger = next((a for a in aggregates if isinstance(a, Ledger)), None)
+        if ledger is not None:
+            self.ledger_id, self.version = ledger.id, ledger.version
+        if self.scope is None:
+            return {}
+        scope, reply = self.scope, dict(self.body)
+        etag, location, status = self.etag(), self.location, self.status
+
+        def seal(position: int) -> str:
+            stored = {"status": status, "body": {**reply, "position": position}, "etag": etag,
+                      "location": location}
+            return services().ledger.keys.encrypt_record(json.dumps(stored).encode(),
+                                                         scope.context)
+
+        return {"idempotency": IdempotentResponse(
+            account_id=scope.account_id, method=scope.method, path=scope.path, key=scope.key,
+            ledger_id=self.ledger_id.hex if self.ledger_id else None, status=self.status,
+            seal=seal)}
+
+    def etag(self) -> str | None:
+        return f'"{self.version}"' if self.ledger_id is not None and self.version else None
+
+    def finish(self, recorded: Recorded) -> Response:
+        if self.ledger_id is not None:
+            self.version = recorded.version
+        body = {**self.body, "position": recorded.position}
+        return reply(self.status, body, self.etag(), self.location)
+
+
+def reply(status: int, body: dict[str, Any], etag: str | None = None,
+          location: str | None = None) -> Response:
+    response = Response(json.dumps(body), status=status, mimetype="application/json")
+    if etag:
+        response.headers["ETag"] = etag
+    if location:
+        response.headers["Location"] = location
+    return response
+
+
+def recorded_reply(*, status: int, schema: Schema, render: Render,
+                   command: Callable[[Callable[[Sequence[Aggregate]], dict[str, Any]]], Recorded],
+                   ledger_id: UUID | None = None) -> Response:
+    """Runs a command that records events and answers from what it recorded."""
+    scope = idempotency_scope()
+    store = services().ledger.recorder
+    if scope is not None:
+        replay = claim(scope)
+        if replay is not None:
+            return replay
+    capture = Capture(status, schema, render, scope, ledger_id)
+    try:
+        recorded = command(capture.prepare)
+    except BaseException:
+        if scope is not None:
+            store.release_idempotency(scope.account_id, scope.method, scope.path, scope.key)  # type: ignore[attr-defined]
+        raise
+    return capture.finish(recorded)
+
+
+def idempotency_scope() -> Scope | None:
+    key = request.headers.get(KEY_HEADER)
+    if key is None:
+        return None
+    if not 1 <= len(key) <= 255:
+        raise Invalid.field(KEY_HEADER, "must be 1 to 255 characters")
+    body = request.get_json(silent=True)
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return Scope(g.account_id.hex, request.method, request.path, key,
+                 hashlib.sha256(canonical.encode()).hexdigest())
+
+
+def claim(scope: Scope) -> Response | None:
+    """Takes the key, or answers the stored reply; 422 for another body, 409 in flight."""
+    store: Any = services().ledger.recorder
+    now = int(time.time() * 1_000_000)
+    for _ in range(2):
+        record = store.idempotency_record(scope.account_id, scope.method, scope.path, scope.key)
+        if record is not None:
+            if record["body_hash"] != scope.body_hash:
+                raise Invalid.field(KEY_HEADER, "was already used with another body")
+            if record["state"] == "done":
+                stored = json.loads(services().ledger.keys.decrypt_record(
+                    record["response"], scope.context))
+                return reply(stored["status"], stored["body"], stored["etag"],
+                             stored["location"])
+            if record["claimed_at"] >= now - STALE_CLAIM_SECONDS * 1_000_000:
+                raise Conflict("a request with this Idempotency-Key is still in progress")
+        if store.claim_idempotency(scope.account_id, scope.method, scope.path, scope.key,
+                                   scope.body_hash, now, now - STALE_CLAIM_SECONDS * 1_000_000):
+            return None
+    raise Conflict("a request with this Idempotency-Key is still in progress")

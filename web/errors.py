@@ -1,0 +1,110 @@
+"""Errors, mapped in one place: RFC 9457 problem+json for the API, with a request id
+and nothing internal; `errors` flattened by field name for validation."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from flask import Flask, Response, g, json, request
+from werkzeug.exceptions import HTTPException
+
+from ledger.exceptions import (
+    Conflict,
+    Invalid,
+    LedgerError,
+    NotAllowed,
+    NotFound,
+    PreconditionFailed,
+    Unauthenticated,
+)
+from web.ratelimit import RateLimited
+
+logger = logging.getLogger(__name__)
+PROBLEM_JSON = "application/problem+json"
+STATUS: dict[type[LedgerError], int] = {
+    Unauthenticated: 401, NotFound: 404, Invalid: 422, PreconditionFailed: 412,
+    NotAllowed: 403, Conflict: 409, RateLimited: 429,
+}
+
+
+def problem(status: int, detail: str, errors: Mapping[str, list[str]] | None = None,
+            headers: Mapping[str, str] | None = None) -> Response:
+    body: dict[str, Any] = {"type": "about:blank", "title": HTTPStatus(status).phrase,
+                            "status": status, "detail": detail}
+    if errors:
+        body["errors"] = dict(errors)
+    request_id = getattr(g, "request_id", None)
+    if request_id:
+        body["request_id"] = request_id
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """webargs' {"json": {"field": [...], "nested": {"x": [...]}}} as {"field": [...],
+    "nested.x": [...]}: flat by field name, whatever the request location."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(messages, Mapping):
+        for key, value in messages.items():
+            name = str(key)
+            if not prefix and name in ("json", "query", "headers", "files", "form", "path"):
+                flat.update(flatten(value, ""))
+            else:
+                flat.update(flatten(value, f"{prefix}.{name}" if prefix else name))
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        flat[prefix or "_body"] = [str(m) for m in messages]
+    elif isinstance(messages, list):
+        for index, item in enumerate(messages):
+            flat.update(flatten(item, f"{prefix}.{index}"))
+    else:
+        flat[prefix or "_body"] = [str(messages)]
+    return flat
+
+
+def is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def register_errors(app: Flask) -> None:
+    @app.errorhandler(LedgerError)
+    def ledger_error(error: LedgerError) -> Response:
+        status = STATUS.get(type(error), 400)
+        headers = {}
+        if isinstance(error, RateLimited):
+            headers["Retry-After"] = str(error.retry_after)
+        if isinstance(error, Unauthenticated):
+            headers["WWW-Authenticate"] = 'Bearer realm="ebbflow"'
+        errors = error.errors if isinstance(error, Invalid) else None
+        return problem(status, str(error), errors, headers)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response | HTTPException:
+        if not is_api():
+            return error
+        status = error.code or 500
+        data = getattr(error, "data", None) or {}
+        errors = flatten(data.get("messages")) if data.get("messages") else None
+        detail = "some fields are not valid" if errors else _detail(error)
+        headers = {}
+        if status == 405 and error.get_headers():
+            headers = {k: v for k, v in error.get_headers() if k == "Allow"}
+        return problem(status, detail, errors, headers)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Response:
+        logger.exception("unexpected error", extra={"request_id": getattr(g, "request_id", "")})
+        return problem(500, "something went wrong on our side; quote the request id if you "
+                            "contact us")
+
+
+def _detail(error: HTTPException) -> str:
+    descriptions = {
+        404: "not found", 405: "method not allowed here", 413: "the body is over 64 KiB",
+        415: "send JSON (Content-Type: application/json)", 400: "the body is not valid JSON",
+    }
+    return descriptions.get(error.code or 0, HTTPStatus(error.code or 500).phrase.lower())

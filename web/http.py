@@ -1,0 +1,109 @@
+"""What every request gets: a request id, security headers, and for the API the
+checks that come before any handler, in API.md's order: 401 → 413 → 404 → 415 → 400.
+(422 comes from the schemas, 412/403/409 from the application, 429 last.)"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from typing import Any
+
+from flask import Flask, Response, current_app, g, request
+from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge, UnsupportedMediaType
+
+from ledger.exceptions import NotFound as LedgerNotFound
+from ledger.exceptions import Unauthenticated
+from web.services import services
+
+MAX_BODY = 64 * 1024
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
+ENTRY_PATH_ARGS = ("care_id", "need_id", "entry_id")
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+def register_http(app: Flask) -> None:
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    app.before_request(assign_request_id)
+    app.before_request(api_gate)
+    app.after_request(secure_headers)
+
+
+def assign_request_id() -> None:
+    given = request.headers.get("X-Request-ID", "")
+    g.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
+
+
+def public(view: Any) -> Any:
+    """Marks an API view that needs no token (sign-up, sign-in, the API's own docs)."""
+    view.ebbflow_public = True
+    return view
+
+
+def api_gate() -> None:
+    if not request.path.startswith("/api/") or request.endpoint is None:
+        return
+    view = current_app.view_functions.get(request.endpoint)
+    open_to_all = current_app.config.get("EBBFLOW_PUBLIC_ENDPOINTS", set())
+    if not (getattr(view, "ebbflow_public", False) or request.endpoint in open_to_all):
+        authenticate()
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        raise RequestEntityTooLarge()
+    check_path_resources()
+    check_json_body()
+
+
+def authenticate() -> None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    found = services().tokens.resolve(token.strip()) if scheme.lower() == "bearer" else None
+    if found is None:
+        raise Unauthenticated("a valid bearer token is required")
+    g.account_id, g.token_id = found
+
+
+def check_path_resources() -> None:
+    """A ledger, entry or share the caller may not see is 404, before the body is read."""
+    args = request.view_args or {}
+    if "ledger_id" not in args:
+        return
+    ledger = services().ledger.get_ledger(args["ledger_id"], g.account_id)
+    for name in ENTRY_PATH_ARGS:
+        if name in args:
+            ledger.visible_entry(g.account_id, args[name], include_retracted=True)
+    if "share_id" in args:
+        ledger.known_share(args["share_id"])
+
+
+def check_json_body() -> None:
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return
+    raw = request.get_data(cache=True)
+    if not raw:
+        return
+    mimetype = request.mimetype or ""
+    if mimetype != "application/json" and not mimetype.endswith("+json"):
+        raise UnsupportedMediaType()
+    try:
+        json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise BadRequest() from None
+
+
+def secure_headers(response: Response) -> Response:
+    response.headers["X-Request-ID"] = getattr(g, "request_id", "")
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    response.headers["Permissions-Policy"] = "geolocation=(), camera=(), microphone=()"
+    if request.path.startswith("/api/") or request.path.startswith("/ledgers"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    if current_app.config.get("EBBFLOW_HSTS"):
+        response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+    return response
+
+
+__all__ = ["LedgerNotFound", "NotFound", "public", "register_http"]
