@@ -16,7 +16,7 @@ from eventsourcing.domain import event
 
 from ledger.aggregate import EbbFlowAggregate
 from ledger.entries import Entry, Flag
-from ledger.exceptions import Conflict, Invalid, NotAllowed, NotFound
+from ledger.exceptions import Conflict, Invalid, NotAllowed
 from ledger.guards import LedgerGuards, check_occurred_at
 from ledger.values import (
     Adequacy,
@@ -218,9 +218,8 @@ class Ledger(LedgerGuards, EbbFlowAggregate):
     def revoke_invite(self, actor: UUID, now: datetime) -> None:
         self.check_is_partner(actor)
         self.check_not_paused()
-        if self.invite_hash is None:
-            raise NotFound("no open invite")
-        self._invite_revoked(timestamp=now, actor=actor)
+        if self.invite_hash is not None:  # revoking no invite changes nothing
+            self._invite_revoked(timestamp=now, actor=actor)
 
     @event(InviteRevoked)
     def _invite_revoked(self, *, timestamp: datetime, actor: UUID) -> None:
