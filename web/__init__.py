@@ -13,6 +13,7 @@ from typing import Any
 from flask import Flask
 
 from ledger.config import Settings
+from web import ops
 from web.api import register_api
 from web.errors import register_errors
 from web.http import register_http
@@ -38,6 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         settings, str(app.config["EBBFLOW_RATELIMIT_STORAGE_URL"]),
         app.config.get("EBBFLOW_CLOCK"))
     register_http(app)
+    app.register_blueprint(ops.blp)
     register_api(app)
     register_errors(app)
     return app

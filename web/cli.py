@@ -20,6 +20,7 @@ from ledger.demo import create_demo
 from ledger.exceptions import LedgerError
 from ledger.summary import monthly_flow
 from projections.runner import PROJECTIONS, migrate_views, project, rebuild
+from web.supervisor import Supervisor
 
 
 def migrate_all(settings: Settings) -> None:
@@ -70,6 +71,14 @@ def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Migrates, then runs gunicorn and the projector as supervised children."""
+    migrate_all(settings)
+    children = Supervisor(args.host, args.port, args.workers)
+    print(f"Ebb & Flow is at http://{args.host}:{args.port}/", flush=True)
+    return children.run()
+
+
 def _print_summary(settings: Settings, ledger_id: object) -> None:
     app = LedgerApplication(settings)
     try:
@@ -95,6 +104,7 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace, Settings], int]]] =
     "demo": ("create two demo accounts and a ledger with a year of history", cmd_demo),
     "project": ("run every projection, following the log, until stopped", cmd_project),
     "rebuild": ("drop views and replay the whole log into them, with progress", cmd_rebuild),
+    "serve": ("migrate, then serve the app with gunicorn and run the projector", cmd_serve),
 }
 
 
@@ -109,6 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "demo":
             command.add_argument("--summary", action="store_true",
                                  help="print shared needs and care per partner per month")
+        if name == "serve":
+            command.add_argument("--host", default="127.0.0.1")
+            command.add_argument("--port", type=int, default=8000)
+            command.add_argument("--workers", type=int, default=None,
+                                 help="gunicorn workers (default: from the CPU count)")
         if name == "rebuild":
             command.add_argument("view", nargs="?", default="all",
                                  choices=[*PROJECTIONS, "all"], help="which view (default all)")
