@@ -51,9 +51,9 @@ def serve(settings: Settings, folder: Path, workers: int = 2) -> Served:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
+            if requests.get(f"{url}/healthz", timeout=5).status_code == 200:
                 return Served(url, settings, process, log)
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.2)
     process.kill()
     raise AssertionError(f"ebbflow serve did not come up:\n{log.read_text()}")

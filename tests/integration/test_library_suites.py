@@ -22,8 +22,10 @@ class TestSQLiteLedgerRecorder(ApplicationRecorderTestCase[SQLiteLedgerRecorder]
 
     def setUp(self) -> None:
         self.folder = tempfile.TemporaryDirectory()
+        # The suite's concurrency case runs 10 writers and 2 readers at once: give
+        # the pool room and time, as a loaded CI machine needs.
         self.datastore = SQLiteDatastore(str(Path(self.folder.name) / "events.db"),
-                                         lock_timeout=30)
+                                         lock_timeout=30, pool_size=14, pool_timeout=60)
 
     def tearDown(self) -> None:
         self.datastore.close()

@@ -14,6 +14,35 @@ from web.http import public
 DOCS_ASSETS = ("swagger-ui-bundle.js", "swagger-ui.css", "swagger-ui-standalone-preset.js")
 
 
+PROBLEM_SCHEMA = {
+    "type": "object", "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+        "detail": {"type": "string"}, "request_id": {"type": "string"},
+        "errors": {"type": "object",
+                   "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    },
+}
+
+
+def document_problems(api: Api) -> None:
+    """Every operation may answer an RFC 9457 problem: say so in the document."""
+    api.spec.components.schema("Problem", PROBLEM_SCHEMA)
+    api.spec.components.response("Problem", {
+        "description": "An RFC 9457 problem (errors flat by field for validation)",
+        "content": {"application/problem+json": {"schema": {"$ref":
+                                                             "#/components/schemas/Problem"}}},
+    })
+    for operations in api.spec._paths.values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                responses = operation["responses"]
+                for code in [c for c in responses if not str(c).startswith("2")]:
+                    responses[code] = {"$ref": "#/components/responses/Problem"}
+                responses["default"] = {"$ref": "#/components/responses/Problem"}
+                operation.setdefault("security", [{"bearer": []}])
+
+
 def register_api(app: Flask) -> Api:
     api = Api(app, spec_kwargs={"info": {"description": (
         "The Ebb & Flow API: a private, shared ledger for two partners. Errors are RFC 9457 "
@@ -22,6 +51,7 @@ def register_api(app: Flask) -> Api:
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for module in (accounts, ledgers, entries, reads):
         api.register_blueprint(module.blp)
+    document_problems(api)
     app.config["EBBFLOW_PUBLIC_ENDPOINTS"] = {"api-docs.openapi_json"}
 
     @app.route("/api/v1/docs")

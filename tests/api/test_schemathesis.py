@@ -1,0 +1,45 @@
+"""schemathesis against the app's own OpenAPI document (bounded examples): no 5xx,
+and every documented response matches its schema, for an authenticated partner."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+
+from tests.api.conftest import Api
+
+EXAMPLES_PER_OPERATION = 12
+SKIPPED = {("DELETE", "/api/v1/accounts/me"), ("DELETE", "/api/v1/tokens"),
+           ("DELETE", "/api/v1/tokens/current")}  # they would end the session under test
+
+
+@pytest.mark.slow
+def test_no_operation_answers_5xx_or_breaks_its_schema(api: Api) -> None:
+    alex, _, ledger_id = api.couple()
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", api.app)
+    headers = {"Authorization": f"Bearer {alex.token}"}
+    ran: list[str] = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if (operation.method.upper(), operation.path) in SKIPPED:
+            continue
+
+        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        @given(case=operation.as_strategy())
+        def check(case: Any) -> None:
+            if case.path_parameters and "ledger_id" in case.path_parameters:
+                case.path_parameters["ledger_id"] = ledger_id
+            response = case.call(headers=headers)
+            case.validate_response(response, checks=[not_a_server_error,
+                                                     response_schema_conformance,
+                                                     content_type_conformance])
+
+        check()
+        ran.append(f"{operation.method.upper()} {operation.path}")
+    assert len(ran) >= 25
