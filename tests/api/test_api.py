@@ -342,3 +342,27 @@ def test_ledger_time_zone_and_name_are_validated(api: Api) -> None:
     bad = kim.post("/api/v1/ledgers", {"name": "x", "timezone": "Mars/Olympus"})
     assert bad.status_code == 422
     assert "timezone" in bad.json["errors"]
+
+
+def test_rate_limits_can_be_shared_through_redis(settings: Settings) -> None:
+    """Several workers share counters when a Redis URL is configured."""
+    import redis
+
+    from tests.conftest import cannot_run
+    from web.ratelimit import RateLimited, RateLimits
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.RedisError as error:
+        cannot_run(f"Redis is not reachable: {error}")
+    first, second = RateLimits(url), RateLimits(url)  # two workers
+    identity = f"test-{settings.cipher_key[:8]}"
+    for attempt in range(5):
+        (first if attempt % 2 else second).hit("5/minute", "shared", identity)
+    try:
+        first.hit("5/minute", "shared", identity)
+    except RateLimited as error:
+        assert error.retry_after >= 1
+    else:
+        raise AssertionError("the sixth attempt across two workers was not limited")
