@@ -17,6 +17,7 @@ from web import ops
 from web.api import register_api
 from web.errors import register_errors
 from web.http import register_http
+from web.pages import register_pages
 from web.services import EXTENSION, Services
 
 API_TITLE = "Ebb & Flow"
@@ -41,5 +42,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_http(app)
     app.register_blueprint(ops.blp)
     register_api(app)
+    register_pages(app)
     register_errors(app)
     return app

@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, g, json, request
+from flask import Flask, Response, g, json, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ledger.exceptions import (
@@ -70,10 +71,38 @@ def is_api() -> bool:
     return request.path.startswith("/api/")
 
 
+PAGE_MESSAGES = {
+    400: "That request could not be understood.",
+    401: "Please log in.",
+    403: "That is not yours to do.",
+    404: "There is nothing here, or it is not yours to see.",
+    405: "That cannot be done here.",
+    409: "That conflicts with how things stand now (the ledger may be paused).",
+    412: "Something changed in the meantime; please reload and try again.",
+    413: "That was too long.",
+    422: "Some of that was not valid.",
+    429: "Too many attempts; please wait a minute and try again.",
+    500: "Something went wrong on our side.",
+}
+
+
+def error_page(status: int, message: str | None = None) -> Response:
+    body = render_template("pages/error.html", status=status,
+                           message=message or PAGE_MESSAGES.get(status, PAGE_MESSAGES[500]))
+    return Response(body, status=status, mimetype="text/html")
+
+
 def register_errors(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_refused(error: CSRFError) -> Response:
+        return error_page(400, "This form had expired or did not come from this site. "
+                               "Please reload the page and try again.")
+
     @app.errorhandler(LedgerError)
     def ledger_error(error: LedgerError) -> Response:
         status = STATUS.get(type(error), 400)
+        if not is_api():
+            return error_page(status)
         headers = {}
         if isinstance(error, RateLimited):
             headers["Retry-After"] = str(error.retry_after)
@@ -85,7 +114,7 @@ def register_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response | HTTPException:
         if not is_api():
-            return error
+            return error_page(error.code or 500)
         status = error.code or 500
         data = getattr(error, "data", None) or {}
         errors = flatten(data.get("messages")) if data.get("messages") else None
@@ -98,6 +127,8 @@ def register_errors(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Response:
         logger.exception("unexpected error", extra={"request_id": getattr(g, "request_id", "")})
+        if not is_api():
+            return error_page(500)
         return problem(500, "something went wrong on our side; quote the request id if you "
                             "contact us")
 

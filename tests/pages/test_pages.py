@@ -1,0 +1,146 @@
+"""The pages through Flask's test client: rendering, escaping, CSRF, sessions,
+another couple's pages, forms with errors, double submits."""
+
+from __future__ import annotations
+
+from tests.pages.conftest import PASSWORD, Browser
+
+
+def couple(alex: Browser, sam: Browser) -> str:
+    alex.sign_up("Alex")
+    ledger, code = alex.open_ledger()
+    sam.sign_up("Sam")
+    joined = sam.submit("/join", {"invite_code": code}, page="/join")
+    assert joined.status_code == 303
+    return ledger
+
+
+def test_the_landing_page_says_what_it_is_and_what_it_is_not(browser: Browser) -> None:
+    page = browser.get("/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "not a tool for abusive relationships" in html
+    assert 'id="quick-exit"' in html
+    assert "<title>Notes</title>" in html
+    assert "Content-Security-Policy" in page.headers
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert "<script>" not in html  # no inline script
+
+
+def test_sign_up_sets_a_revocable_http_only_session_cookie(browser: Browser) -> None:
+    browser.get("/signup")
+    answer = browser.client.post("/signup", data={
+        "csrf_token": browser.csrf(), "email": "kim@example.com", "password": PASSWORD,
+        "display_name": "Kim"})
+    cookie = answer.headers["Set-Cookie"]
+    assert answer.status_code == 303
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert browser.get("/ledgers").status_code == 200
+
+
+def test_forms_without_the_csrf_token_are_refused(browser: Browser) -> None:
+    browser.sign_up("Kim")
+    refused = browser.client.post("/ledgers/new", data={"name": "x", "timezone": "UTC"})
+    assert refused.status_code == 400
+    assert "form had expired" in refused.get_data(as_text=True)
+
+
+def test_login_errors_keep_the_email_and_say_nothing_more(browser: Browser) -> None:
+    browser.sign_up("Kim")
+    browser.submit("/logout", {}, page="/ledgers")
+    wrong = browser.submit("/login", {"email": "kim@example.com", "password": "nope nope"},
+                           page="/login")
+    assert wrong.status_code == 401
+    assert "wrong email or password" in browser.last_html
+    assert 'value="kim@example.com"' in browser.last_html
+
+
+def test_user_text_is_escaped_everywhere(browser: Browser, second_browser: Browser) -> None:
+    ledger = couple(browser, second_browser)
+    browser.get(f"/ledgers/{ledger}")
+    posted = browser.submit(f"/ledgers/{ledger}/needs", {
+        "submission_id": "s1", "need": "<script>alert(1)</script>", "support_type": "esteem",
+        "intensity": "2"})
+    assert posted.status_code == 303
+    browser.sync()
+    html = second_browser.get(f"/ledgers/{ledger}").get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_a_double_submit_records_once(browser: Browser, second_browser: Browser) -> None:
+    ledger = couple(browser, second_browser)
+    browser.get(f"/ledgers/{ledger}")
+    form = {"submission_id": "same-click", "need": "only once", "support_type": "esteem",
+            "intensity": "2"}
+    first = browser.submit(f"/ledgers/{ledger}/needs", form, page=f"/ledgers/{ledger}")
+    second = browser.client.post(f"/ledgers/{ledger}/needs",
+                                 data={"csrf_token": browser.csrf() if "csrf_token" in
+                                       browser.last_html else "", **form})
+    assert first.status_code == 303
+    assert second.status_code in (303, 400)
+    browser.sync()
+    html = browser.get(f"/ledgers/{ledger}").get_data(as_text=True)
+    assert html.count('class="words">only once') == 1
+
+
+def test_invalid_input_is_shown_next_to_the_field_and_kept(browser: Browser,
+                                                          second_browser: Browser) -> None:
+    ledger = couple(browser, second_browser)
+    answer = browser.submit(f"/ledgers/{ledger}/needs", {
+        "submission_id": "s2", "need": "keep these words", "support_type": "esteem",
+        "intensity": "9"}, page=f"/ledgers/{ledger}")
+    assert answer.status_code == 422
+    assert 'id="intensity-error"' in browser.last_html
+    assert "keep these words" in browser.last_html
+
+
+def test_another_couples_pages_are_not_found(browser: Browser, second_browser: Browser) -> None:
+    ledger = couple(browser, second_browser)
+    from flask import Flask  # noqa: F401 - the third person uses the same app
+
+    third = Browser(browser.client.application, browser.settings)
+    third.sign_up("Robin")
+    assert third.get(f"/ledgers/{ledger}").status_code == 404
+    assert third.get(f"/ledgers/{ledger}/at?week=2026-W10").status_code == 404
+
+
+def test_a_revoked_session_is_logged_out(browser: Browser) -> None:
+    browser.sign_up("Kim")
+    other = Browser(browser.client.application, browser.settings)
+    other.submit("/login", {"email": "kim@example.com", "password": PASSWORD}, page="/login")
+    assert other.get("/ledgers").status_code == 200
+    browser.submit("/logout/everywhere", {}, page="/account")
+    assert other.get("/ledgers").status_code == 302
+    assert "/login" in other.client.get("/ledgers").headers["Location"]
+
+
+def test_private_entries_are_marked_and_never_shown_to_the_partner(
+    browser: Browser, second_browser: Browser,
+) -> None:
+    ledger = couple(browser, second_browser)
+    browser.submit(f"/ledgers/{ledger}/needs", {
+        "submission_id": "p1", "need": "a private wish", "support_type": "esteem",
+        "intensity": "2", "visibility": "private"}, page=f"/ledgers/{ledger}")
+    browser.sync()
+    mine = browser.get(f"/ledgers/{ledger}").get_data(as_text=True)
+    assert "a private wish" in mine
+    assert 'class="badge">private' in mine
+    assert "a private wish" not in second_browser.get(f"/ledgers/{ledger}").get_data(as_text=True)
+
+
+def test_the_balance_panel_draws_the_flow_and_never_keeps_score(
+    browser: Browser, second_browser: Browser,
+) -> None:
+    ledger = couple(browser, second_browser)
+    second_browser.submit(f"/ledgers/{ledger}/care", {
+        "submission_id": "c1", "description": "made tea", "support_type": "practical"},
+        page=f"/ledgers/{ledger}")
+    browser.sync()
+    html = browser.get(f"/ledgers/{ledger}").get_data(as_text=True)
+    assert '<svg id="flow-chart"' in html
+    assert 'class="bar second"' in html
+    lowered = html.lower()
+    for word in ("owes", "debt", "score", "points", "streak"):
+        assert word not in lowered

@@ -1,0 +1,28 @@
+"""Server-rendered pages for couples: the same application and views as the API,
+called directly. Sessions in a revocable cookie, CSRF on every form (Flask-WTF),
+Post/Redirect/Get, strict CSP (no inline script), discreet titles, quick exit."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_wtf.csrf import CSRFProtect
+
+from web.pages import account, home, ledgers
+from web.pages.common import blp
+from web.pages.session import load_session
+
+ROUTE_MODULES = (account, home, ledgers)  # imported for their routes on `blp`
+
+
+def register_pages(app: Flask) -> None:
+    csrf = CSRFProtect(app)
+    app.config["WTF_CSRF_TIME_LIMIT"] = None  # a form lives as long as its page session
+    app.register_blueprint(blp)
+    for endpoint, view in app.view_functions.items():
+        if not endpoint.startswith("pages."):
+            csrf.exempt(view)  # the API authenticates with bearer tokens, not cookies
+
+    @app.before_request
+    def pages_session() -> None:
+        if request.blueprint == "pages":
+            load_session()

@@ -1,0 +1,68 @@
+"""What the page views share: their blueprint, form validation with errors kept
+for the template, and the double-submit guard (the form's submission id becomes an
+idempotency key, so a second click records nothing)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, g, request
+from marshmallow import Schema, ValidationError
+
+from ledger.core import Recorded
+from ledger.stores.tables import IdempotentResponse
+from web.api.replies import Scope, claim
+from web.services import services
+
+blp = Blueprint("pages", __name__)
+TIMEZONES = ("UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "Europe/Madrid",
+             "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
+             "America/Sao_Paulo", "Africa/Johannesburg", "Asia/Kolkata", "Asia/Singapore",
+             "Asia/Tokyo", "Australia/Sydney", "Pacific/Auckland")
+
+
+def load_form(schema: Schema) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The form's data, or the errors to show next to its fields."""
+    try:
+        return schema.load(request.form), {}
+    except ValidationError as error:
+        messages = error.messages if isinstance(error.messages, dict) else {"_form": error.messages}
+        return {}, {str(k): [str(m) for m in v] if isinstance(v, list) else [str(v)]
+                    for k, v in messages.items()}
+
+
+def new_submission_id() -> str:
+    return uuid.uuid4().hex
+
+
+def once(run: Callable[[Callable[..., dict[str, Any]] | None], Recorded | Any]) -> bool:
+    """Runs a recording command once per form submission; False when it is a repeat."""
+    submission = request.form.get("submission_id", "")
+    if not submission:
+        run(None)
+        return True
+    body = {k: v for k, v in request.form.items() if k not in ("csrf_token", "submission_id")}
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+    scope = Scope(g.account_id.hex, "POST", request.path, f"page:{submission[:64]}", digest)
+    if claim(scope) is not None:
+        return False
+    store: Any = services().ledger.recorder
+
+    def prepare(aggregates: Any) -> dict[str, Any]:
+        return {"idempotency": IdempotentResponse(
+            account_id=scope.account_id, method="POST", path=scope.path, key=scope.key,
+            ledger_id=None, status=303,
+            seal=lambda position: services().ledger.keys.encrypt_record(
+                json.dumps({"status": 303, "body": {"position": position}, "etag": None,
+                            "location": None}).encode(), scope.context))}
+
+    try:
+        run(prepare)
+    except BaseException:
+        store.release_idempotency(scope.account_id, "POST", scope.path, scope.key)
+        raise
+    return True

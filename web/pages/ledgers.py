@@ -1,0 +1,253 @@
+"""The couple's pages: their ledgers, opening and joining one, and the ledger home
+(timeline, balance panel, replay, a form for every kind of entry)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from flask import abort, g, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from ledger.exceptions import Conflict, Invalid, NotFound
+from ledger.weeks import WEEK_PATTERN, next_week, week_of, week_start
+from projections.balance_query import weeks_between
+from projections.encoding import micros
+from web.pages import forms
+from web.pages.charts import build_chart
+from web.pages.common import TIMEZONES, blp, load_form, new_submission_id, once
+from web.pages.session import signed_in
+from web.services import services
+
+TIMELINE_PAGE = 30
+
+
+@blp.route("/ledgers")
+@signed_in
+def my_ledgers() -> str:
+    return render_template("pages/ledgers.html",
+                           ledgers=services().ledger.ledgers_of(g.account_id))
+
+
+@blp.route("/ledgers/new", methods=["GET", "POST"])
+@signed_in
+def new_ledger() -> str | Response | tuple[str, int]:
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        data, errors = load_form(forms.LedgerForm())
+        if not errors:
+            try:
+                recorded, invite = services().ledger.open_ledger(
+                    g.account_id, data["name"], data["timezone"])
+            except Invalid as error:
+                errors = error.errors
+            else:
+                return render_template("pages/invite.html", ledger_id=recorded.id,
+                                       invite=invite)
+    return render_template("pages/ledger_new.html", form=request.form, errors=errors,
+                           timezones=TIMEZONES), 422 if errors else 200
+
+
+@blp.route("/join", methods=["GET", "POST"])
+@signed_in
+def join() -> str | Response | tuple[str, int]:
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        data, errors = load_form(forms.JoinForm())
+        if not errors:
+            try:
+                recorded = services().ledger.join(g.account_id, data["invite_code"])
+            except NotFound:
+                errors = {"invite_code": ["this code is unknown, used or expired"]}
+            except Conflict as error:
+                errors = {"invite_code": [str(error)]}
+            else:
+                return redirect(url_for("pages.ledger_home", ledger_id=recorded.id), 303)
+    return render_template("pages/join.html", form=request.form, errors=errors), \
+        422 if errors else 200
+
+
+@blp.route("/ledgers/<uuid:ledger_id>")
+@signed_in
+def ledger_home(ledger_id: UUID) -> str:
+    return render_template("pages/ledger.html", **home_context(ledger_id, {}, {}))
+
+
+@blp.route("/ledgers/<uuid:ledger_id>/at")
+@signed_in
+def ledger_at(ledger_id: UUID) -> str:
+    """The chart, figures and timeline as of a week: what the replay slider shows."""
+    return render_template("pages/_at.html", **home_context(ledger_id, {}, {}))
+
+
+def as_of_for(week: str | None, timezone: str) -> tuple[datetime, str | None]:
+    now = services().ledger.clock()
+    if not week or not WEEK_PATTERN.match(week):
+        return now, None
+    end = week_start(next_week(week), timezone) - timedelta(microseconds=1)
+    return min(end, now), week
+
+
+def home_context(ledger_id: UUID, errors: dict[str, Any], form: dict[str, Any]) -> dict[str, Any]:
+    app, reads = services().ledger, services().reads
+    ledger = app.get_ledger(ledger_id, g.account_id)
+    summary = app.describe(ledger)
+    names = {p.id.hex: (p.display_name or "(erased)") for p in summary.partners}
+    as_of, chosen_week = as_of_for(request.args.get("week"), ledger.timezone)
+    opener = app.keys.opener().open
+    after = parse_after(request.args.get("after"))
+    page = reads.timeline.page(ledger_id, g.account_id, as_of=micros(as_of),
+                               known_at=micros(app.clock()), filters={}, after=after,
+                               limit=TIMELINE_PAGE, opener=opener)
+    balance = reads.balance.balance(ledger_id, g.account_id, as_of)
+    other = next((p for p in summary.partners if p.id != g.account_id), None)
+    open_needs = [] if other is None else [
+        item for item in reads.timeline.page(
+            ledger_id, g.account_id, as_of=micros(app.clock()), known_at=micros(app.clock()),
+            filters={"kind": "need", "partner": other.id.hex}, limit=50, opener=opener).items
+        if item["status"] == "open" or item["recurring"]]
+    opened_week = week_of(summary.opened_at, ledger.timezone)
+    return {
+        "ledger": summary, "names": names, "me": g.account_id.hex, "other": other,
+        "items": page.items, "more": page.next_after, "balance": balance,
+        "chart": build_chart(reads.balance, ledger_id, g.account_id, as_of, names,
+                             balance["turns"]),
+        "open_needs": open_needs, "weeks": weeks_between(opened_week,
+                                                         week_of(app.clock(), ledger.timezone)),
+        "chosen_week": chosen_week, "as_of": as_of, "errors": errors, "form": form,
+        "submission_id": new_submission_id(), "paused_by_me": summary.paused_by == g.account_id,
+        "position": reads.position(), "written": app.max_position(),
+    }
+
+
+def parse_after(value: str | None) -> tuple[int, str] | None:
+    if not value or "," not in value:
+        return None
+    occurred, _, entry = value.partition(",")
+    try:
+        return int(occurred), UUID(entry).hex
+    except ValueError:
+        abort(400)
+
+
+# ------------------------------------------------------------------ entry forms
+
+def record_from_form(ledger_id: UUID, schema: forms.FormSchema, command: Callable[..., Any],
+                     **extra: Any) -> Response | tuple[str, int]:
+    """Validates the form, records once (Post/Redirect/Get), or shows the errors."""
+    ledger = services().ledger.get_ledger(ledger_id, g.account_id)
+    schema.context = {"timezone": ledger.timezone}
+    data, errors = load_form(schema)
+    if not errors:
+        try:
+            once(lambda prepare: command(ledger_id, g.account_id, **data, **extra,
+                                         **({"prepare": prepare} if prepare else {})))
+        except Invalid as error:
+            errors = error.errors
+        else:
+            return redirect(url_for("pages.ledger_home", ledger_id=ledger_id) + "#timeline", 303)
+    return render_template("pages/ledger.html",
+                           **home_context(ledger_id, errors, dict(request.form))), 422
+
+
+@blp.route("/ledgers/<uuid:ledger_id>/needs", methods=["POST"])
+@signed_in
+def post_need(ledger_id: UUID) -> Response | tuple[str, int]:
+    return record_from_form(ledger_id, forms.NeedForm(), services().ledger.express_need)
+
+
+@blp.route("/ledgers/<uuid:ledger_id>/care", methods=["POST"])
+@signed_in
+def post_care(ledger_id: UUID) -> Response | tuple[str, int]:
+    return record_from_form(ledger_id, forms.CareForm(), services().ledger.offer_care)
+
+
+@blp.route("/ledgers/<uuid:ledger_id>/care/<uuid:care_id>/acknowledgement", methods=["POST"])
+@signed_in
+def post_acknowledgement(ledger_id: UUID, care_id: UUID) -> Response | tuple[str, int]:
+    return record_from_form(ledger_id, forms.AcknowledgementForm(),
+                            services().ledger.acknowledge_care, care_id=care_id)
+
+
+@blp.route("/ledgers/<uuid:ledger_id>/needs/<uuid:need_id>/resolution", methods=["POST"])
+@signed_in
+def post_resolution(ledger_id: UUID, need_id: UUID) -> Response | tuple[str, int]:
+    return record_from_form(ledger_id, forms.ResolutionForm(), services().ledger.resolve_need,
+                            need_id=need_id)
+
+
+@blp.route("/ledgers/<uuid:ledger_id>/check-ins", methods=["POST"])
+@signed_in
+def post_check_in(ledger_id: UUID) -> Response | tuple[str, int]:
+    return record_from_form(ledger_id, forms.CheckInForm(), services().ledger.check_in)
+
+
+@blp.route("/ledgers/<uuid:ledger_id>/moments", methods=["POST"])
+@signed_in
+def post_moment(ledger_id: UUID) -> Response | tuple[str, int]:
+    return record_from_form(ledger_id, forms.MomentForm(), services().ledger.share_moment)
+
+
+@blp.route("/ledgers/<uuid:ledger_id>/entries/<uuid:entry_id>/amend", methods=["POST"])
+@signed_in
+def post_amendment(ledger_id: UUID, entry_id: UUID) -> Response | tuple[str, int]:
+    def amend(ledger_id: UUID, actor: UUID, field: str, value: str, reason: str,
+              **kwargs: Any) -> Any:
+        return services().ledger.amend_entry(ledger_id, actor, entry_id=entry_id,
+                                             changes={field: value}, reason=reason, **kwargs)
+
+    return record_from_form(ledger_id, forms.AmendForm(), amend)
+
+
+@blp.route("/ledgers/<uuid:ledger_id>/entries/<uuid:entry_id>/retract", methods=["POST"])
+@signed_in
+def post_retraction(ledger_id: UUID, entry_id: UUID) -> Response | tuple[str, int]:
+    return record_from_form(ledger_id, forms.RetractForm(), services().ledger.retract_entry,
+                            entry_id=entry_id)
+
+
+# ------------------------------------------------------------------ the ledger itself
+
+@blp.route("/ledgers/<uuid:ledger_id>/pause", methods=["POST"])
+@signed_in
+def post_pause(ledger_id: UUID) -> Response:
+    services().ledger.pause(ledger_id, g.account_id)
+    return redirect(url_for("pages.ledger_home", ledger_id=ledger_id), 303)
+
+
+@blp.route("/ledgers/<uuid:ledger_id>/resume", methods=["POST"])
+@signed_in
+def post_resume(ledger_id: UUID) -> Response:
+    services().ledger.resume(ledger_id, g.account_id)
+    return redirect(url_for("pages.ledger_home", ledger_id=ledger_id), 303)
+
+
+@blp.route("/ledgers/<uuid:ledger_id>/invite", methods=["POST"])
+@signed_in
+def post_invite(ledger_id: UUID) -> str:
+    _, invite = services().ledger.issue_invite(ledger_id, g.account_id)
+    return render_template("pages/invite.html", ledger_id=ledger_id, invite=invite)
+
+
+@blp.route("/ledgers/<uuid:ledger_id>/invite/revoke", methods=["POST"])
+@signed_in
+def post_revoke_invite(ledger_id: UUID) -> Response:
+    services().ledger.revoke_invite(ledger_id, g.account_id)
+    return redirect(url_for("pages.ledger_home", ledger_id=ledger_id), 303)
+
+
+@blp.route("/ledgers/<uuid:ledger_id>/leave", methods=["GET", "POST"])
+@signed_in
+def leave(ledger_id: UUID) -> str | Response | tuple[str, int]:
+    """Leaving offers an export first and says plainly what "forget me" erases."""
+    summary = services().ledger.describe(services().ledger.get_ledger(ledger_id, g.account_id))
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        data, errors = load_form(forms.LeaveForm())
+        if not errors:
+            services().ledger.leave(ledger_id, g.account_id, data["forget_me"])
+            return redirect(url_for("pages.my_ledgers"), 303)
+    return render_template("pages/leave.html", ledger=summary, errors=errors), \
+        422 if errors else 200
