@@ -4,6 +4,7 @@ PYTHON ?= python3
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+PORT ?= 8000
 
 .PHONY: install run test test-fast lint clean
 
@@ -15,9 +16,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## run: create the demo ledger in ./var/ and print its flow per partner per month
+## run: the app on SQLite in ./var/ with the demo couple's year of history
 run: install
-	$(VENV)/bin/ebbflow demo --summary
+	$(VENV)/bin/ebbflow demo
+	$(VENV)/bin/ebbflow serve --port $(PORT)
 
 ## test: the whole suite (SQLite and PostgreSQL; PostgreSQL tests skip locally if it is down,
 ## and fail under CI=true)

@@ -109,12 +109,14 @@ def home_context(ledger_id: UUID, errors: dict[str, Any], form: dict[str, Any]) 
             filters={"kind": "need", "partner": other.id.hex}, limit=50, opener=opener).items
         if item["status"] == "open" or item["recurring"]]
     opened_week = week_of(summary.opened_at, ledger.timezone)
+    first_week = min(filter(None, [opened_week,
+                                   reads.balance.store.first_week(ledger_id.hex)]))
     return {
         "ledger": summary, "names": names, "me": g.account_id.hex, "other": other,
         "items": page.items, "more": page.next_after, "balance": balance,
         "chart": build_chart(reads.balance, ledger_id, g.account_id, as_of, names,
                              balance["turns"]),
-        "open_needs": open_needs, "weeks": weeks_between(opened_week,
+        "open_needs": open_needs, "weeks": weeks_between(first_week,
                                                          week_of(app.clock(), ledger.timezone)),
         "chosen_week": chosen_week, "as_of": as_of, "errors": errors, "form": form,
         "submission_id": new_submission_id(), "paused_by_me": summary.paused_by == g.account_id,

@@ -1,0 +1,99 @@
+"""Two partners in two browser contexts, as a couple meets the product."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import screenshot
+from tests.e2e.conftest import Served
+
+PASSWORD = "correct horse battery"
+
+
+def sign_up(page: Any, url: str, name: str) -> None:
+    page.goto(f"{url}/signup")
+    page.get_by_label("Email").fill(f"{name.lower()}@example.com")
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    page.wait_for_url(re.compile(r"/ledgers$"))
+
+
+def reload_until(page: Any, text: str, timeout: float = 15) -> None:
+    """The views catch up within moments; a person would reload."""
+    deadline = time.monotonic() + timeout
+    while text not in page.content():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{text!r} never appeared")
+        time.sleep(0.3)
+        page.reload()
+
+
+@pytest.mark.slow
+def test_two_partners_pair_express_answer_acknowledge_and_replay(
+    chromium: Any, site: Served,
+) -> None:
+    alex_context, sam_context = chromium.new_context(), chromium.new_context()
+    alex, sam = alex_context.new_page(), sam_context.new_page()
+    alex.set_viewport_size({"width": 375, "height": 800})
+
+    sign_up(alex, site.url, "Alex")
+    alex.get_by_role("link", name="Open a ledger").click()
+    alex.get_by_label("Name").fill("Alex & Sam")
+    alex.get_by_role("button", name="Open").click()
+    code = alex.locator("#invite-code").inner_text().strip()
+    screenshot(alex, "invite")
+    ledger_url = alex.get_by_role("link", name="Go to the ledger").get_attribute("href")
+    alex.goto(f"{site.url}{ledger_url}")
+
+    sign_up(sam, site.url, "Sam")
+    sam.goto(f"{site.url}/join")
+    sam.get_by_label("Invite code").fill(code)
+    sam.get_by_role("button", name="Join").click()
+    sam.wait_for_url(re.compile(r"/ledgers/[0-9a-f-]{36}$"))
+
+    three_weeks_ago = (datetime.now() - timedelta(weeks=3)).strftime("%Y-%m-%dT%H:%M")
+    alex.reload()
+    alex.locator("summary", has_text="I need something").click()
+    alex.get_by_label("What I need").fill("Help me prepare for Monday's interview")
+    alex.get_by_label("When (optional").first.fill(three_weeks_ago)
+    alex.get_by_role("button", name="Record need").click()
+    alex.locator("summary", has_text="I need something").click()
+    alex.get_by_label("What I need").fill("Just for me: a quiet evening")
+    alex.get_by_label("Private: only I will see it").first.check()
+    alex.get_by_role("button", name="Record need").click()
+
+    reload_until(sam, "Help me prepare for Monday")
+    sam.locator("summary", has_text="I offered care").click()
+    sam.get_by_label("What I did for Alex").fill("Practised questions with Alex")
+    sam.get_by_label("Answering").select_option(label="Help me prepare for Monday's interview")
+    sam.get_by_role("button", name="Record care").click()
+
+    reload_until(alex, "Practised questions with Alex")
+    alex.get_by_role("button", name="Say so").first.click()
+    reload_until(alex, "Felt right")
+    screenshot(alex, "home-375")
+    assert alex.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    sam.reload()
+    assert "Just for me: a quiet evening" not in sam.content()
+    assert sam.locator("#flow-chart rect.bar.second").count() == 26
+    heights = sam.locator("#flow-chart rect.bar.second").evaluate_all(
+        "bars => bars.map(b => parseFloat(b.getAttribute('height')))")
+    assert max(heights) > 0
+
+    before_chart = alex.locator("#flow-chart").inner_html()
+    before_items = alex.locator("#timeline li.entry").count()
+    alex.locator("#week-slider").focus()
+    alex.keyboard.press("Home")
+    alex.wait_for_selector("#as-of[data-week]")
+    assert alex.locator("#flow-chart").inner_html() != before_chart
+    assert alex.locator("#timeline li.entry").count() < before_items
+    screenshot(alex, "replay-early-week")
+    alex_context.close()
+    sam_context.close()
