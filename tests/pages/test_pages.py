@@ -144,3 +144,32 @@ def test_the_balance_panel_draws_the_flow_and_never_keeps_score(
     lowered = html.lower()
     for word in ("owes", "debt", "score", "points", "streak"):
         assert word not in lowered
+
+
+def test_the_timeline_filters_by_kind_and_loads_more(browser: Browser,
+                                                     second_browser: Browser) -> None:
+    ledger = couple(browser, second_browser)
+    for n in range(32):
+        browser.submit(f"/ledgers/{ledger}/needs", {
+            "submission_id": f"n{n}", "need": f"need number {n}", "support_type": "esteem",
+            "intensity": "2"}, page=f"/ledgers/{ledger}")
+    second_browser.submit(f"/ledgers/{ledger}/moments", {
+        "submission_id": "m1", "kind": "good_news", "text": "a moment"},
+        page=f"/ledgers/{ledger}")
+    browser.sync()
+    moments = browser.get(f"/ledgers/{ledger}?kind=moment").get_data(as_text=True)
+    assert "a moment" in moments
+    assert "need number" not in moments
+    first = browser.get(f"/ledgers/{ledger}?kind=need").get_data(as_text=True)
+    assert first.count('class="entry need') == 30
+    more = re_search(r'href="([^"]+after=[^"]+)"', first).replace("&amp;", "&")
+    rest = browser.get(more).get_data(as_text=True)
+    assert rest.count('class="entry need') == 2
+
+
+def re_search(pattern: str, text: str) -> str:
+    import re
+
+    found = re.search(pattern, text)
+    assert found, pattern
+    return found.group(1)

@@ -22,6 +22,8 @@ from web.pages.session import signed_in
 from web.services import services
 
 TIMELINE_PAGE = 30
+KINDS = ("need", "care", "acknowledgement", "check_in", "moment")
+SUPPORT_TYPES = ("emotional", "informational", "esteem", "practical")
 
 
 @blp.route("/ledgers")
@@ -98,8 +100,9 @@ def home_context(ledger_id: UUID, errors: dict[str, Any], form: dict[str, Any]) 
     as_of, chosen_week = as_of_for(request.args.get("week"), ledger.timezone)
     opener = app.keys.opener().open
     after = parse_after(request.args.get("after"))
+    filters = page_filters(names)
     page = reads.timeline.page(ledger_id, g.account_id, as_of=micros(as_of),
-                               known_at=micros(app.clock()), filters={}, after=after,
+                               known_at=micros(app.clock()), filters=filters, after=after,
                                limit=TIMELINE_PAGE, opener=opener)
     balance = reads.balance.balance(ledger_id, g.account_id, as_of)
     other = next((p for p in summary.partners if p.id != g.account_id), None)
@@ -119,9 +122,19 @@ def home_context(ledger_id: UUID, errors: dict[str, Any], form: dict[str, Any]) 
         "open_needs": open_needs, "weeks": weeks_between(first_week,
                                                          week_of(app.clock(), ledger.timezone)),
         "chosen_week": chosen_week, "as_of": as_of, "errors": errors, "form": form,
+        "filters": filters, "kinds": KINDS, "support_types": SUPPORT_TYPES,
         "submission_id": new_submission_id(), "paused_by_me": summary.paused_by == g.account_id,
         "position": reads.position(), "written": app.max_position(),
     }
+
+
+def page_filters(names: dict[str, str]) -> dict[str, str]:
+    """The timeline's filters from the query string; unknown values are ignored."""
+    chosen = {"partner": request.args.get("partner", ""), "kind": request.args.get("kind", ""),
+              "support_type": request.args.get("support_type", "")}
+    return {key: value for key, value in chosen.items()
+            if (key == "partner" and value in names) or (key == "kind" and value in KINDS)
+            or (key == "support_type" and value in SUPPORT_TYPES)}
 
 
 def parse_after(value: str | None) -> tuple[int, str] | None:
