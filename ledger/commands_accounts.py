@@ -85,6 +85,13 @@ class AccountCommands(CoreApplication):
 
         return self.change([account_id], lambda: [self.get_account(account_id)], command)
 
+    def account_id_for_email(self, email: str) -> UUID:
+        """For the operator's command line (exports, imports): no password involved."""
+        index = self._email_index(self.keys.index_id("email", clean_email(email)))
+        if index is None or index.account_id is None:
+            raise NotFound("no account with this email")
+        return index.account_id
+
     def describe_account(self, account_id: UUID) -> AccountSummary:
         account = self.get_account(account_id)
         opener = self.keys.opener()

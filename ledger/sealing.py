@@ -19,6 +19,7 @@ from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -27,6 +28,7 @@ from ledger.values import SealedText
 
 NONCE_BYTES = 12
 INDEX_KEY_ID = "instance:index-hmac"
+SIGNING_KEY_ID = "instance:signing-ed25519"
 
 
 @runtime_checkable
@@ -117,6 +119,12 @@ class KeyRing:
                 "EBBFLOW_CIPHER_KEY does not match the key this instance's data was "
                 "encrypted with"
             ) from None
+
+    def signing_key(self) -> Ed25519PrivateKey:
+        """The instance's Ed25519 key that signs exports (kept wrapped like the others)."""
+        self.ensure_key(SIGNING_KEY_ID)
+        seed = self._unwrap_many([SIGNING_KEY_ID])[SIGNING_KEY_ID]
+        return Ed25519PrivateKey.from_private_bytes(seed)
 
     def index_id(self, label: str, value: str) -> str:
         """A keyed hash for lookup indexes (email, invite code): ids reveal nothing."""

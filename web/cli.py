@@ -6,10 +6,13 @@ Exit codes: 0 success, 1 failure (one line on stderr), 2 bad usage.
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from datetime import date, datetime, time
+from uuid import UUID
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -19,7 +22,12 @@ from ledger.config import Settings
 from ledger.demo import create_demo
 from ledger.exceptions import LedgerError
 from ledger.summary import monthly_flow
+from ledger.weeks import zone
+from projections.export.chain import public_key_text, verify
+from projections.export.writer import SECTIONS, Scope
+from projections.read_models import ReadModels
 from projections.runner import PROJECTIONS, migrate_views, project, rebuild
+from web.exports import take_export
 from web.supervisor import Supervisor
 
 
@@ -79,6 +87,60 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return children.run()
 
 
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Exports what the named partner may see, recorded in the ledger like any export."""
+    app, reads = LedgerApplication(settings), ReadModels(settings)
+    try:
+        actor = app.account_id_for_email(args.account)
+        timezone = app.get_ledger(args.ledger_id, actor).timezone
+        scope = Scope(sections=tuple(args.sections.split(",")),
+                      start=_moment(args.start, timezone), end=_moment(args.end, timezone),
+                      include_private=args.include_private)
+        chunks = take_export(app, reads, args.ledger_id, actor, args.format, scope)
+        out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+        try:
+            for chunk in chunks:
+                out.write(chunk)
+        finally:
+            if out is not sys.stdout:
+                out.close()
+    finally:
+        reads.close()
+        app.close()
+    if args.output:
+        print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
+    """Exit 0 only for an intact export signed by this instance (or, asked, its own key)."""
+    try:
+        with open(args.file, encoding="utf-8") as source:
+            document = json.load(source)
+    except (OSError, ValueError) as error:
+        print(f"ebbflow: cannot read {args.file}: {error}", file=sys.stderr)
+        return 1
+    trusted = None
+    if not args.trust_embedded_key:
+        app = LedgerApplication(settings)
+        try:
+            trusted = public_key_text(app.keys.signing_key())
+        finally:
+            app.close()
+    verdict = verify(document, trusted)
+    print(("ok: " if verdict.ok else "ebbflow: ") + verdict.message,
+          file=sys.stdout if verdict.ok else sys.stderr)
+    return 0 if verdict.ok else 1
+
+
+def _moment(value: str | None, timezone: str) -> datetime | None:
+    if not value:
+        return None
+    if len(value) == 10:
+        return datetime.combine(date.fromisoformat(value), time(0), tzinfo=zone(timezone))
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
 def _print_summary(settings: Settings, ledger_id: object) -> None:
     app = LedgerApplication(settings)
     try:
@@ -105,6 +167,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace, Settings], int]]] =
     "project": ("run every projection, following the log, until stopped", cmd_project),
     "rebuild": ("drop views and replay the whole log into them, with progress", cmd_rebuild),
     "serve": ("migrate, then serve the app with gunicorn and run the projector", cmd_serve),
+    "export": ("export what a partner may see, as verifiable JSON or CSV", cmd_export),
+    "verify": ("check an export's hash chain and signature", cmd_verify),
 }
 
 
@@ -124,6 +188,22 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--port", type=int, default=8000)
             command.add_argument("--workers", type=int, default=None,
                                  help="gunicorn workers (default: from the CPU count)")
+        if name == "export":
+            command.add_argument("ledger_id", type=UUID)
+            command.add_argument("--account", required=True,
+                                 help="the partner whose view is exported (consent: theirs)")
+            command.add_argument("--format", choices=["json", "csv"], default="json")
+            command.add_argument("--from", dest="start", help="date or RFC 3339 time")
+            command.add_argument("--to", dest="end", help="date or RFC 3339 time (exclusive)")
+            command.add_argument("--sections", default=",".join(SECTIONS))
+            command.add_argument("--include-private", action="store_true",
+                                 help="add the partner's own private entries")
+            command.add_argument("-o", "--output", help="file to write (default: stdout)")
+        if name == "verify":
+            command.add_argument("file")
+            command.add_argument("--trust-embedded-key", action="store_true",
+                                 help="check against the key the file carries, not this "
+                                      "instance's (prints its fingerprint)")
         if name == "rebuild":
             command.add_argument("view", nargs="?", default="all",
                                  choices=[*PROJECTIONS, "all"], help="which view (default all)")

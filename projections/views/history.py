@@ -59,12 +59,19 @@ class HistoryStore(ViewStore):
                  "entry_id = ? AND retracted_at IS NULL", (at, ledger_id, entry_id))
 
     def events(self, ledger_id: str, viewer: str, *, after: int, known_at: int,
-               limit: int) -> list[Any]:
-        """What the viewer may see, oldest first, recorded by `known_at`."""
+               limit: int, own_private: bool = True) -> list[Any]:
+        """What the viewer may see, oldest first, recorded by `known_at`; without
+        `own_private`, the viewer's own private entries are left out too (exports)."""
+        mine = "" if own_private else \
+            " AND (h.private_to IS NULL OR (h.shared_at IS NOT NULL AND h.shared_at <= ?))"
+        params: list[Any] = [ledger_id, after, known_at, viewer, known_at, viewer, viewer,
+                             known_at]
+        if not own_private:
+            params.append(known_at)
         return self.query(
             "SELECT h.* FROM {events} h WHERE h.ledger_id = ? AND h.position > ? "  # noqa: S608
-            "AND h.recorded_at <= ? AND " + VISIBLE_TO + " ORDER BY h.position LIMIT ?",
-            (ledger_id, after, known_at, viewer, known_at, viewer, viewer, known_at, limit),
+            "AND h.recorded_at <= ? AND " + VISIBLE_TO + mine + " ORDER BY h.position LIMIT ?",
+            [*params, limit],
         )
 
     def all_events(self, ledger_id: str, *, after: int, limit: int) -> list[Any]:

@@ -75,6 +75,8 @@ ROWS: dict[tuple[str, str], tuple[str, Any]] = {
         "/api/v1/ledgers/{ledger}/balance", None),
     ("/api/v1/ledgers/<uuid:ledger_id>/balance/series", "GET"): (
         "/api/v1/ledgers/{ledger}/balance/series?from=2026-01-05&to=2026-02-02", None),
+    ("/api/v1/ledgers/<uuid:ledger_id>/export", "GET"): (
+        "/api/v1/ledgers/{ledger}/export?format=csv", None),
     ("/api/v1/openapi.json", "GET"): ("/api/v1/openapi.json", None),
     ("/api/v1/docs", "GET"): ("/api/v1/docs", None),
     ("/api/v1/docs/assets/<path:name>", "GET"): ("/api/v1/docs/assets/swagger-ui.css", None),

@@ -55,3 +55,37 @@ def test_a_wrong_instance_key_exits_1_with_one_line(env: dict[str, str]) -> None
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith("ebbflow: EBBFLOW_CIPHER_KEY does not match")
     assert "Traceback" not in result.stderr
+
+
+def test_export_then_verify_and_a_tampered_file_names_its_first_bad_event(
+    env: dict[str, str], tmp_path: Path,
+) -> None:
+    import json
+
+    from ledger.application import LedgerApplication
+    from ledger.config import Settings
+    from projections.runner import catch_up
+    from tests.helpers import make_couple
+
+    assert run(["migrate"], env).returncode == 0
+    settings = Settings.from_env(env).with_changes(argon2_time_cost=1, argon2_memory_cost=1024)
+    app = LedgerApplication(settings)
+    couple = make_couple(app)
+    for n in range(3):
+        app.express_need(couple.ledger_id, couple.alex, need=f"need {n}", intensity=2,
+                         support_type="emotional")
+    app.close()
+    catch_up(settings)
+    out = tmp_path / "export.json"
+    exported = run(["export", str(couple.ledger_id), "--account", "alex@example.com",
+                    "-o", str(out)], env)
+    assert exported.returncode == 0, exported.stderr
+    verified = run(["verify", str(out)], env)
+    assert verified.returncode == 0, verified.stderr
+    assert verified.stdout.startswith("ok: intact and signed by ")
+    document = json.loads(out.read_text())
+    document["events"][3]["data"]["need"] = "rewritten"
+    out.write_text(json.dumps(document))
+    broken = run(["verify", str(out)], env)
+    assert broken.returncode == 1
+    assert "event #4" in broken.stderr

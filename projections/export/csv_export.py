@@ -1,0 +1,39 @@
+"""One row per entry with stable columns, for a spreadsheet or a counsellor's notes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+from projections.export.writer import ExportSource, Scope, timeline_items
+
+COLUMNS = ("id", "kind", "author", "author_name", "occurred_at", "recorded_at", "visibility",
+           "support_type", "intensity", "recurring", "quiet", "status", "in_response_to",
+           "care_id", "adequacy", "felt_supported", "week", "moment_kind", "words", "feeling",
+           "situation", "amended", "retracted")
+WORDS = ("need", "description", "text", "note")
+
+
+def stream_csv(source: ExportSource, scope: Scope, names: dict[str, str]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    yield pop(buffer)
+    for item in timeline_items(source, scope):
+        writer.writerow(row(item, names))
+        yield pop(buffer)
+
+
+def row(item: dict[str, Any], names: dict[str, str]) -> list[Any]:
+    words = next((item[k] for k in WORDS if item.get(k) is not None), "")
+    values = {**item, "author_name": names.get(item["author"], ""), "words": words}
+    return ["" if values.get(c) is None else values.get(c) for c in COLUMNS]
+
+
+def pop(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text

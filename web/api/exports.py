@@ -1,0 +1,59 @@
+"""Exports for counselling: JSON (verifiable) or CSV, streamed, each one recorded."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+from uuid import UUID
+
+from flask import Response, g, stream_with_context
+from flask_smorest import Blueprint
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
+
+from ledger.weeks import zone
+from projections.export.writer import SECTIONS, Scope
+from web.api.fields import DateOrTime
+from web.exports import FORMATS, filename, take_export
+from web.services import services
+
+blp = Blueprint("exports", __name__, url_prefix="/api/v1/ledgers/<uuid:ledger_id>",
+                description="Exports for counselling")
+
+
+class ExportQuery(Schema):
+    format = fields.String(load_default="json", validate=validate.OneOf(list(FORMATS)))
+    from_ = DateOrTime(data_key="from")
+    to = DateOrTime()
+    sections = fields.String(load_default=",".join(SECTIONS))
+    include_private = fields.Boolean(load_default=False)
+
+    @validates("sections")
+    def known_sections(self, value: str, **kwargs: Any) -> None:
+        chosen = [s for s in value.split(",") if s]
+        if not chosen or set(chosen) - set(SECTIONS):
+            raise ValidationError(f"choose among {', '.join(SECTIONS)}")
+
+
+def moment(value: date | datetime | None, timezone: str) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time(0), tzinfo=zone(timezone))
+
+
+@blp.route("/export", methods=["GET"])
+@blp.arguments(ExportQuery, location="query", unknown=RAISE)
+@blp.response(200, description="The export file (attachment)")
+def export(query: dict[str, Any], ledger_id: UUID) -> Response:
+    """Everything I may see, with my own private entries only if I ask; recorded."""
+    app = services().ledger
+    ledger = app.get_ledger(ledger_id, g.account_id)
+    scope = Scope(sections=tuple(s for s in query["sections"].split(",") if s),
+                  start=moment(query.get("from_"), ledger.timezone),
+                  end=moment(query.get("to"), ledger.timezone),
+                  include_private=query["include_private"])
+    fmt = query["format"]
+    chunks = take_export(app, services().reads, ledger_id, g.account_id, fmt, scope)
+    response = Response(stream_with_context(chunks), mimetype=FORMATS[fmt])
+    name = filename(app.describe(ledger).name, fmt)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

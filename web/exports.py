@@ -1,0 +1,40 @@
+"""Exports as the API, the pages and the command line take them: recorded as
+`ExportTaken` first, then streamed from the views."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from uuid import UUID
+
+from ledger.application import LedgerApplication
+from projections.export.csv_export import stream_csv
+from projections.export.writer import ExportSource, Scope, stream_json
+from projections.read_models import ReadModels
+
+FORMATS = {"json": "application/json", "csv": "text/csv"}
+
+
+def take_export(app: LedgerApplication, reads: ReadModels, ledger_id: UUID, actor: UUID,
+                fmt: str, scope: Scope) -> Iterator[str]:
+    """Records the export in the ledger (consent and audit), then answers its text."""
+    ledger = app.get_ledger(ledger_id, actor)
+    app.record_export(ledger_id, actor, format=fmt, scope=scope.as_data(),
+                      include_private=scope.include_private)
+    summary = app.describe(ledger)
+    partners = [{"id": str(p.id), "display_name": p.display_name} for p in summary.partners]
+    header = {"ledger": {"id": str(ledger_id), "name": summary.name,
+                         "timezone": summary.timezone,
+                         "opened_at": summary.opened_at.isoformat()},
+              "partners": partners}
+    source = ExportSource(reads=reads, ledger_id=ledger_id, viewer=actor, header=header,
+                          opener=app.keys.opener().open, signing_key=app.keys.signing_key(),
+                          now=app.clock())
+    if fmt == "csv":
+        names = {str(p["id"]): str(p["display_name"] or "") for p in partners}
+        return stream_csv(source, scope, names)
+    return stream_json(source, scope)
+
+
+def filename(ledger_name: str | None, fmt: str) -> str:
+    safe = "".join(ch for ch in (ledger_name or "ledger") if ch.isalnum() or ch in " -_")
+    return f"{safe.strip() or 'ledger'}-export.{fmt}".replace(" ", "-")
