@@ -173,3 +173,17 @@ def re_search(pattern: str, text: str) -> str:
     found = re.search(pattern, text)
     assert found, pattern
     return found.group(1)
+
+
+def test_the_export_dialog_downloads_a_recorded_export_and_shows_the_fingerprint(
+    browser: Browser, second_browser: Browser,
+) -> None:
+    ledger = couple(browser, second_browser)
+    page = browser.get(f"/ledgers/{ledger}/export").get_data(as_text=True)
+    assert re_search(r'id="fingerprint">([0-9a-f ]+)<', page).count(" ") == 7
+    answer = browser.submit(f"/ledgers/{ledger}/export",
+                            {"format": "csv", "sections": "timeline"})
+    assert answer.status_code == 200
+    assert answer.headers["Content-Disposition"].startswith("attachment;")
+    assert browser.last_html.startswith("id,kind,author")
+    assert "Export it first" in browser.get(f"/ledgers/{ledger}/leave").get_data(as_text=True)

@@ -8,13 +8,16 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from flask import abort, g, redirect, render_template, request, url_for
+from flask import abort, g, redirect, render_template, request, stream_with_context, url_for
 from werkzeug.wrappers import Response
 
 from ledger.exceptions import Conflict, Invalid, NotFound
 from ledger.weeks import WEEK_PATTERN, next_week, week_of, week_start
 from projections.balance_query import weeks_between
 from projections.encoding import micros
+from projections.export.chain import fingerprint, public_key_text
+from projections.export.writer import SECTIONS, Scope
+from web.exports import FORMATS, filename, take_export
 from web.pages import forms
 from web.pages.charts import build_chart
 from web.pages.common import TIMEZONES, blp, load_form, new_submission_id, once
@@ -266,3 +269,33 @@ def leave(ledger_id: UUID) -> str | Response | tuple[str, int]:
             return redirect(url_for("pages.my_ledgers"), 303)
     return render_template("pages/leave.html", ledger=summary, errors=errors), \
         422 if errors else 200
+
+
+# ------------------------------------------------------------------ export
+
+@blp.route("/ledgers/<uuid:ledger_id>/export", methods=["GET", "POST"])
+@signed_in
+def export_page(ledger_id: UUID) -> str | Response | tuple[str, int]:
+    """The export dialog; a POST answers the file itself (and records the export)."""
+    app = services().ledger
+    ledger = app.get_ledger(ledger_id, g.account_id)
+    summary = app.describe(ledger)
+    fingerprint_text = fingerprint(public_key_text(app.keys.signing_key()))
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        fmt = request.form.get("format", "json")
+        sections = tuple(s for s in request.form.getlist("sections") if s in SECTIONS)
+        if fmt not in FORMATS:
+            errors["format"] = ["choose JSON or CSV"]
+        if not sections:
+            errors["sections"] = ["choose at least one section"]
+        if not errors:
+            scope = Scope(sections=sections, include_private=bool(request.form.get(
+                "include_private")))
+            chunks = take_export(app, services().reads, ledger_id, g.account_id, fmt, scope)
+            response = Response(stream_with_context(chunks), mimetype=FORMATS[fmt])
+            response.headers["Content-Disposition"] = \
+                f'attachment; filename="{filename(summary.name, fmt)}"'
+            return response
+    return render_template("pages/export.html", ledger=summary, sections=SECTIONS,
+                           fingerprint=fingerprint_text, errors=errors), 422 if errors else 200
