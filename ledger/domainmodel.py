@@ -503,8 +503,11 @@ class Ledger(LedgerGuards, EbbFlowAggregate):
                          label: SealedText, scope_from: datetime | None,
                          scope_to: datetime | None, sections: list[str],
                          include_private: bool, expires_at: datetime) -> None:
-        self.shares[share_id.hex] = [self.partners.index(actor.hex), False, False,
-                                     int(expires_at.timestamp())]
+        self.shares[share_id.hex] = [
+            self.partners.index(actor.hex), False, False, int(expires_at.timestamp()),
+            list(sections), scope_from.isoformat() if scope_from else None,
+            scope_to.isoformat() if scope_to else None,
+        ]
 
     def approve_share(self, actor: UUID, *, share_id: UUID, include_private: bool,
                       token_hash: str, url: SealedText, now: datetime) -> None:

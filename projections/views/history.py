@@ -27,6 +27,7 @@ class HistoryStore(ViewStore):
         "data TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS history_by_ledger ON {events} (ledger_id, position)",
         "CREATE INDEX IF NOT EXISTS history_by_entry ON {events} (ledger_id, entry_id)",
+        "CREATE INDEX IF NOT EXISTS history_by_type ON {events} (ledger_id, type)",
     )
     COLUMNS = ("position", "ledger_id", "version", "type", "class_version", "recorded_at",
                "occurred_at", "original_recorded_at", "actor", "entry_id", "private_to",
@@ -73,6 +74,11 @@ class HistoryStore(ViewStore):
             "AND h.recorded_at <= ? AND " + VISIBLE_TO + mine + " ORDER BY h.position LIMIT ?",
             [*params, limit],
         )
+
+    def events_of_types(self, ledger_id: str, types: tuple[str, ...]) -> list[Any]:
+        marks = ", ".join("?" * len(types))
+        return self.query(f"SELECT * FROM {{events}} WHERE ledger_id = ? AND type IN ({marks}) "  # noqa: S608
+                          "ORDER BY position", (ledger_id, *types))
 
     def all_events(self, ledger_id: str, *, after: int, limit: int) -> list[Any]:
         """Every event of the ledger, oldest first (exports filter for the reader)."""

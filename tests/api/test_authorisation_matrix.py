@@ -24,6 +24,7 @@ class World:
     need: str
     care: str
     token_id: str
+    share: str
 
 
 # rule -> method -> (path template, body): the body is harmless for the partner
@@ -77,6 +78,12 @@ ROWS: dict[tuple[str, str], tuple[str, Any]] = {
         "/api/v1/ledgers/{ledger}/balance/series?from=2026-01-05&to=2026-02-02", None),
     ("/api/v1/ledgers/<uuid:ledger_id>/export", "GET"): (
         "/api/v1/ledgers/{ledger}/export?format=csv", None),
+    ("/api/v1/ledgers/<uuid:ledger_id>/shares", "POST"): ("/api/v1/ledgers/{ledger}/shares", {}),
+    ("/api/v1/ledgers/<uuid:ledger_id>/shares", "GET"): ("/api/v1/ledgers/{ledger}/shares", None),
+    ("/api/v1/ledgers/<uuid:ledger_id>/shares/<uuid:share_id>/approval", "POST"): (
+        "/api/v1/ledgers/{ledger}/shares/{share}/approval", {}),
+    ("/api/v1/ledgers/<uuid:ledger_id>/shares/<uuid:share_id>", "DELETE"): (
+        "/api/v1/ledgers/{ledger}/shares/{share}", None),
     ("/api/v1/openapi.json", "GET"): ("/api/v1/openapi.json", None),
     ("/api/v1/docs", "GET"): ("/api/v1/docs", None),
     ("/api/v1/docs/assets/<path:name>", "GET"): ("/api/v1/docs/assets/swagger-ui.css", None),
@@ -96,7 +103,7 @@ def send(api: Api, person: Person | None, token: str | None, route: tuple[str, s
          world: World) -> Any:
     template, body = ROWS[route]
     path = template.format(ledger=world.ledger, need=world.need, care=world.care,
-                           token_id=world.token_id)
+                           token_id=world.token_id, share=world.share)
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     response = api.client.open(path, method=route[1], json=body, headers=headers)
     response.close()
@@ -120,7 +127,9 @@ def test_the_authorisation_matrix(api: Api, clock: ManualClock) -> None:
     revoked = api.client.post("/api/v1/tokens", json={"email": alex.email,
                                                       "password": PASSWORD}).json["token"]
     api.client.delete("/api/v1/tokens/current", headers={"Authorization": f"Bearer {revoked}"})
-    world = World(ledger, need, care, alex.get("/api/v1/tokens").json["items"][0]["id"])
+    share = alex.post(f"/api/v1/ledgers/{ledger}/shares", {
+        "label": "c", "expires_at": "2030-01-01T00:00:00Z"}).json["id"]
+    world = World(ledger, need, care, alex.get("/api/v1/tokens").json["items"][0]["id"], share)
     failures = []
     for route in sorted(ROWS, key=lambda r: (r[0], r[1] == "DELETE")):
         is_public = route in PUBLIC

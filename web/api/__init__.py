@@ -7,7 +7,7 @@ from flask import Flask, Response, render_template, send_from_directory
 from flask_smorest import Api
 from swagger_ui_bundle import swagger_ui_path
 
-from web.api import accounts, entries, exports, ledgers, reads
+from web.api import accounts, entries, exports, ledgers, reads, shares
 from web.errors import problem
 from web.http import public
 
@@ -49,7 +49,7 @@ def register_api(app: Flask) -> Api:
         "problem+json. Authenticate with `Authorization: Bearer <token>` from POST /tokens."
     )}})
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    for module in (accounts, ledgers, entries, reads, exports):
+    for module in (accounts, ledgers, entries, reads, exports, shares):
         api.register_blueprint(module.blp)
     document_problems(api)
     app.config["EBBFLOW_PUBLIC_ENDPOINTS"] = {"api-docs.openapi_json"}

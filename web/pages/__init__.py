@@ -7,11 +7,11 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_wtf.csrf import CSRFProtect
 
-from web.pages import account, home, ledgers
+from web.pages import account, counsellor, home, ledgers
 from web.pages.common import blp
 from web.pages.session import load_session
 
-ROUTE_MODULES = (account, home, ledgers)  # imported for their routes on `blp`
+ROUTE_MODULES = (account, counsellor, home, ledgers)  # imported for their routes on `blp`
 
 
 def register_pages(app: Flask) -> None:

@@ -1,0 +1,102 @@
+"""Counsellor shares: asked by one partner, approved by the other, revoked by either."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+from flask import Response, g
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from projections.export.writer import SECTIONS
+from web.api.fields import Name, UTCDateTime
+from web.api.replies import recorded_reply, reply
+from web.services import services
+from web.shares import list_shares
+
+blp = Blueprint("shares", __name__, url_prefix="/api/v1/ledgers/<uuid:ledger_id>",
+                description="Counsellor shares")
+
+
+class ShareIn(Schema):
+    label = Name(required=True)
+    expires_at = UTCDateTime(required=True)
+    from_ = UTCDateTime(data_key="from")
+    to = UTCDateTime()
+    sections = fields.List(fields.String(validate=validate.OneOf(SECTIONS)),
+                           load_default=list(SECTIONS), validate=validate.Length(min=1))
+    include_private = fields.Boolean(load_default=False)
+
+
+class ApprovalIn(Schema):
+    include_private = fields.Boolean(load_default=False)
+
+
+class ShareOut(Schema):
+    id = fields.UUID(dump_only=True)
+    label = fields.String(dump_only=True, allow_none=True)
+    status = fields.String(dump_only=True)
+    requested_by = fields.UUID(dump_only=True)
+    approved_by = fields.UUID(dump_only=True, allow_none=True)
+    expires_at = UTCDateTime(dump_only=True)
+    sections = fields.List(fields.String(), dump_only=True)
+    from_ = fields.String(data_key="from", attribute="from", dump_only=True, allow_none=True)
+    to = fields.String(dump_only=True, allow_none=True)
+    url = fields.String(dump_only=True, allow_none=True)
+    accesses = fields.Integer(dump_only=True)
+    last_access = fields.String(dump_only=True, allow_none=True)
+    position = fields.Integer(dump_only=True)
+
+
+class ShareListOut(Schema):
+    items = fields.List(fields.Nested(ShareOut), dump_only=True)
+
+
+@blp.route("/shares", methods=["POST"])
+@blp.arguments(ShareIn)
+@blp.response(201, ShareOut)
+def request_share(body: dict[str, Any], ledger_id: UUID) -> Response:
+    """Ask for a counsellor share; the other partner approves it."""
+    def render(aggregates: Sequence[Aggregate]) -> tuple[dict[str, Any], None]:
+        event: Any = aggregates[0].pending_events[-1]
+        return {"id": event.share_id, "label": body["label"], "status": "pending",
+                "requested_by": g.account_id, "expires_at": body["expires_at"],
+                "sections": body["sections"], "url": None, "accesses": 0}, None
+
+    return recorded_reply(
+        status=201, schema=ShareOut(), render=render, ledger_id=ledger_id,
+        command=lambda prepare: services().ledger.request_share(
+            ledger_id, g.account_id, label=body["label"], expires_at=body["expires_at"],
+            sections=body["sections"], scope_from=body.get("from_"), scope_to=body.get("to"),
+            include_private=body["include_private"], prepare=prepare))
+
+
+@blp.route("/shares", methods=["GET"])
+@blp.response(200, ShareListOut)
+def shares(ledger_id: UUID) -> dict[str, Any]:
+    """Every share of this ledger, with its counsellor url once active, and accesses."""
+    return {"items": list_shares(services().ledger, services().reads, ledger_id,
+                                 g.account_id)}
+
+
+@blp.route("/shares/<uuid:share_id>/approval", methods=["POST"])
+@blp.arguments(ApprovalIn)
+@blp.response(200, ShareOut)
+def approve(body: dict[str, Any], ledger_id: UUID, share_id: UUID) -> Response:
+    """Approve the other partner's share: it becomes active and gets its url."""
+    recorded, url = services().ledger.approve_share(
+        ledger_id, g.account_id, share_id=share_id, include_private=body["include_private"])
+    return reply(200, ShareOut().dump({"id": share_id, "status": "active", "url": url,
+                                       "approved_by": g.account_id,
+                                       "position": recorded.position}))
+
+
+@blp.route("/shares/<uuid:share_id>", methods=["DELETE"])
+@blp.response(204)
+def revoke(ledger_id: UUID, share_id: UUID) -> Response:
+    """Revoke a share (either partner, any time, even while paused)."""
+    services().ledger.revoke_share(ledger_id, g.account_id, share_id=share_id)
+    return Response(status=204)
