@@ -97,12 +97,12 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
                       start=_moment(args.start, timezone), end=_moment(args.end, timezone),
                       include_private=args.include_private)
         chunks = take_export(app, reads, args.ledger_id, actor, args.format, scope)
-        out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+        out = open(args.output, "wb") if args.output else sys.stdout.buffer  # noqa: SIM115
         try:
             for chunk in chunks:
                 out.write(chunk)
         finally:
-            if out is not sys.stdout:
+            if out is not sys.stdout.buffer:
                 out.close()
     finally:
         reads.close()
@@ -192,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("ledger_id", type=UUID)
             command.add_argument("--account", required=True,
                                  help="the partner whose view is exported (consent: theirs)")
-            command.add_argument("--format", choices=["json", "csv"], default="json")
+            command.add_argument("--format", choices=["json", "csv", "pdf"], default="json")
             command.add_argument("--from", dest="start", help="date or RFC 3339 time")
             command.add_argument("--to", dest="end", help="date or RFC 3339 time (exclusive)")
             command.add_argument("--sections", default=",".join(SECTIONS))

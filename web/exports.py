@@ -8,14 +8,15 @@ from uuid import UUID
 
 from ledger.application import LedgerApplication
 from projections.export.csv_export import stream_csv
+from projections.export.pdf_report import build_pdf
 from projections.export.writer import ExportSource, Scope, stream_json
 from projections.read_models import ReadModels
 
-FORMATS = {"json": "application/json", "csv": "text/csv"}
+FORMATS = {"json": "application/json", "csv": "text/csv", "pdf": "application/pdf"}
 
 
 def take_export(app: LedgerApplication, reads: ReadModels, ledger_id: UUID, actor: UUID,
-                fmt: str, scope: Scope) -> Iterator[str]:
+                fmt: str, scope: Scope) -> Iterator[bytes]:
     """Records the export in the ledger (consent and audit), then answers its text."""
     ledger = app.get_ledger(ledger_id, actor)
     app.record_export(ledger_id, actor, format=fmt, scope=scope.as_data(),
@@ -29,10 +30,19 @@ def take_export(app: LedgerApplication, reads: ReadModels, ledger_id: UUID, acto
     source = ExportSource(reads=reads, ledger_id=ledger_id, viewer=actor, header=header,
                           opener=app.keys.opener().open, signing_key=app.keys.signing_key(),
                           now=app.clock())
-    if fmt == "csv":
-        names = {str(p["id"]): str(p["display_name"] or "") for p in partners}
-        return stream_csv(source, scope, names)
-    return stream_json(source, scope)
+    return export_bytes(source, scope, fmt, {UUID(str(p["id"])).hex: str(p["display_name"] or "")
+                                              for p in partners})
+
+
+def export_bytes(source: ExportSource, scope: Scope, fmt: str,
+                 names: dict[str, str]) -> Iterator[bytes]:
+    """The file in the chosen format, as bytes to stream; names are keyed by hex id."""
+    if fmt == "pdf":
+        yield build_pdf(source, scope, names)
+        return
+    text = stream_csv(source, scope, names) if fmt == "csv" else stream_json(source, scope)
+    for chunk in text:
+        yield chunk.encode()
 
 
 def filename(ledger_name: str | None, fmt: str) -> str:

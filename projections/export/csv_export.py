@@ -28,7 +28,8 @@ def stream_csv(source: ExportSource, scope: Scope, names: dict[str, str]) -> Ite
 
 def row(item: dict[str, Any], names: dict[str, str]) -> list[Any]:
     words = next((item[k] for k in WORDS if item.get(k) is not None), "")
-    values = {**item, "author_name": names.get(item["author"], ""), "words": words}
+    author = item["author"].replace("-", "")
+    values = {**item, "author_name": names.get(author, ""), "words": words}
     return ["" if values.get(c) is None else values.get(c) for c in COLUMNS]
 
 

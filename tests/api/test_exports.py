@@ -144,3 +144,23 @@ def test_an_export_scope_is_validated(api: Api, history: tuple[Person, Person, s
     assert partial["scope"]["sections"] == ["raw_events"]
     assert "timeline" not in partial
     assert verify(partial, instance_key(api)).ok
+
+
+def test_a_pdf_report_names_the_partners_period_turns_and_draws_the_chart(
+    api: Api, history: tuple[Person, Person, str],
+) -> None:
+    from pypdf import PdfReader
+
+    alex, _, ledger = history
+    answer = exported(api, alex, ledger, "format=pdf")
+    assert answer.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(answer.get_data()))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Alex" in text and "Sam" in text
+    assert "Period:" in text
+    assert "Where the tables turned" in text
+    assert "talk tonight" in text
+    assert "alex private" not in text
+    drawing = reader.pages[0].get_contents().get_data()
+    assert drawing.count(b" re f") >= 1  # the bars of the chart
+    assert b" re" in drawing

@@ -11,9 +11,8 @@ from flask import Response, render_template, stream_with_context
 
 from ledger.encoding_time import micros
 from ledger.sharing import COUNSELLOR
-from projections.export.csv_export import stream_csv
-from projections.export.writer import ExportSource, Scope, stream_json
-from web.exports import FORMATS, filename
+from projections.export.writer import ExportSource, Scope
+from web.exports import FORMATS, export_bytes, filename
 from web.pages.common import blp
 from web.services import services
 
@@ -67,8 +66,7 @@ def counsellor_download(token: str, fmt: str) -> Response:
     source = ExportSource(reads=services().reads, ledger_id=summary.id, viewer=COUNSELLOR,
                           header=header, opener=app.keys.opener().open,
                           signing_key=app.keys.signing_key(), now=app.clock())
-    chunks = stream_csv(source, context["scope"], context["names"]) if fmt == "csv" \
-        else stream_json(source, context["scope"])
+    chunks = export_bytes(source, context["scope"], fmt, context["names"])
     response = Response(stream_with_context(chunks), mimetype=FORMATS[fmt])
     response.headers["Content-Disposition"] = \
         f'attachment; filename="{filename(summary.name, fmt)}"'
