@@ -23,6 +23,7 @@ from web.pages.charts import build_chart
 from web.pages.common import TIMEZONES, blp, load_form, new_submission_id, once
 from web.pages.session import signed_in
 from web.services import services
+from web.shares import list_shares
 
 TIMELINE_PAGE = 30
 KINDS = ("need", "care", "acknowledgement", "check_in", "moment")
@@ -299,3 +300,51 @@ def export_page(ledger_id: UUID) -> str | Response | tuple[str, int]:
             return response
     return render_template("pages/export.html", ledger=summary, sections=SECTIONS,
                            fingerprint=fingerprint_text, errors=errors), 422 if errors else 200
+
+
+# ------------------------------------------------------------------ counsellor shares
+
+@blp.route("/ledgers/<uuid:ledger_id>/shares", methods=["GET", "POST"])
+@signed_in
+def shares_page(ledger_id: UUID) -> str | Response | tuple[str, int]:
+    """Ask for a counsellor share, approve or revoke one, see each share's visits."""
+    app = services().ledger
+    summary = app.describe(app.get_ledger(ledger_id, g.account_id))
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        label = request.form.get("label", "").strip()
+        days = request.form.get("days", "30")
+        sections = [s for s in request.form.getlist("sections") if s in SECTIONS]
+        if not label or len(label) > 80:
+            errors["label"] = ["give the share a name of 1 to 80 characters"]
+        if not days.isdigit() or not 1 <= int(days) <= 365:
+            errors["days"] = ["between 1 and 365 days"]
+        if not errors:
+            try:
+                app.request_share(ledger_id, g.account_id, label=label, sections=sections,
+                                  expires_at=app.clock() + timedelta(days=int(days)),
+                                  include_private=bool(request.form.get("include_private")))
+            except (Invalid, Conflict) as error:
+                errors = error.errors if isinstance(error, Invalid) else {"_form": [str(error)]}
+            else:
+                return redirect(url_for("pages.shares_page", ledger_id=ledger_id), 303)
+    listed = list_shares(app, services().reads, ledger_id, g.account_id)
+    return render_template("pages/shares.html", ledger=summary, shares=listed, errors=errors,
+                           sections=SECTIONS, me=g.account_id,
+                           pending_view=services().reads.position() < app.max_position()), \
+        422 if errors else 200
+
+
+@blp.route("/ledgers/<uuid:ledger_id>/shares/<uuid:share_id>/approve", methods=["POST"])
+@signed_in
+def approve_share_page(ledger_id: UUID, share_id: UUID) -> Response:
+    services().ledger.approve_share(ledger_id, g.account_id, share_id=share_id,
+                                    include_private=bool(request.form.get("include_private")))
+    return redirect(url_for("pages.shares_page", ledger_id=ledger_id), 303)
+
+
+@blp.route("/ledgers/<uuid:ledger_id>/shares/<uuid:share_id>/revoke", methods=["POST"])
+@signed_in
+def revoke_share_page(ledger_id: UUID, share_id: UUID) -> Response:
+    services().ledger.revoke_share(ledger_id, g.account_id, share_id=share_id)
+    return redirect(url_for("pages.shares_page", ledger_id=ledger_id), 303)
