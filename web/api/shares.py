@@ -28,11 +28,15 @@ class ShareIn(Schema):
     to = UTCDateTime()
     sections = fields.List(fields.String(validate=validate.OneOf(SECTIONS)),
                            load_default=list(SECTIONS), validate=validate.Length(min=1))
-    include_private = fields.Boolean(load_default=False)
+    include_private = fields.Boolean(load_default=False, metadata={
+        "description": "The requester's choice for their own private entries. Recorded; "
+                       "counsellor views do not show private entries yet."})
 
 
 class ApprovalIn(Schema):
-    include_private = fields.Boolean(load_default=False)
+    include_private = fields.Boolean(load_default=False, metadata={
+        "description": "The approver's choice for their own private entries. Recorded; "
+                       "counsellor views do not show private entries yet."})
 
 
 class ShareOut(Schema):
