@@ -21,6 +21,10 @@ from ledger.sharing import AccessLog, ShareIndex
 SHARE_TOKEN_BYTES = 32
 
 
+def new_share_token() -> str:
+    return secrets.token_urlsafe(SHARE_TOKEN_BYTES)
+
+
 def share_token_hash(token: str) -> str:
     """Share tokens carry 256 random bits, so a plain SHA-256 is a safe stored form."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -50,10 +54,10 @@ class SharingCommands(CoreApplication):
 
     def approve_share(
         self, ledger_id: UUID, actor: UUID, *, share_id: UUID, include_private: bool = False,
-        **save_kwargs: Any,
+        token: str | None = None, **save_kwargs: Any,
     ) -> tuple[Recorded, str]:
         """Answers the share's url path; only its hash and a sealed copy are stored."""
-        token = secrets.token_urlsafe(SHARE_TOKEN_BYTES)
+        token = token or new_share_token()
         url = f"/share/{token}"
         sealed_url = self.keys.seal(ledger_key_id(ledger_id), url)
 

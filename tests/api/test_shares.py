@@ -69,3 +69,17 @@ def test_reading_a_share_never_changes_the_ledger_version(api: Api, clock: Manua
     for _ in range(3):
         assert api.client.get(url).status_code == 200
     assert alex.get(f"/api/v1/ledgers/{ledger}").json["version"] == version
+
+
+def test_an_approval_retried_with_its_idempotency_key_returns_the_same_url(
+    api: Api, clock: ManualClock,
+) -> None:
+    alex, sam, ledger = api.couple()
+    share = alex.post(f"/api/v1/ledgers/{ledger}/shares", {
+        "label": "c", "expires_at": (clock.now + timedelta(days=9)).isoformat()}).json["id"]
+    key = {"Idempotency-Key": "approve-once"}
+    first = sam.post(f"/api/v1/ledgers/{ledger}/shares/{share}/approval", {}, headers=key)
+    again = sam.post(f"/api/v1/ledgers/{ledger}/shares/{share}/approval", {}, headers=key)
+    assert first.status_code == again.status_code == 200
+    assert first.json["url"] == again.json["url"]
+    assert api.client.get(first.json["url"]).status_code == 200

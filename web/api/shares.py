@@ -11,9 +11,10 @@ from flask import Response, g
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from ledger.commands_sharing import new_share_token
 from projections.export.writer import SECTIONS
 from web.api.fields import Name, UTCDateTime
-from web.api.replies import recorded_reply, reply
+from web.api.replies import recorded_reply
 from web.services import services
 from web.shares import list_shares
 
@@ -91,11 +92,15 @@ def shares(ledger_id: UUID) -> dict[str, Any]:
 @blp.response(200, ShareOut)
 def approve(body: dict[str, Any], ledger_id: UUID, share_id: UUID) -> Response:
     """Approve the other partner's share: it becomes active and gets its url."""
-    recorded, url = services().ledger.approve_share(
-        ledger_id, g.account_id, share_id=share_id, include_private=body["include_private"])
-    return reply(200, ShareOut().dump({"id": share_id, "status": "active", "url": url,
-                                       "approved_by": g.account_id,
-                                       "position": recorded.position}))
+    token = new_share_token()
+    body_out = {"id": share_id, "status": "active", "url": f"/share/{token}",
+                "approved_by": g.account_id}
+    return recorded_reply(
+        status=200, schema=ShareOut(), ledger_id=ledger_id,
+        render=lambda aggregates: (body_out, None),
+        command=lambda prepare: services().ledger.approve_share(
+            ledger_id, g.account_id, share_id=share_id, include_private=body["include_private"],
+            token=token, prepare=prepare)[0])
 
 
 @blp.route("/shares/<uuid:share_id>", methods=["DELETE"])
