@@ -3,6 +3,9 @@ that strictly increase within a stream even when the server clock steps back."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -10,6 +13,22 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 ONE_MICROSECOND = timedelta(microseconds=1)
+IMPORTING: ContextVar[datetime | None] = ContextVar("ebbflow_importing", default=None)
+
+
+@contextmanager
+def importing(originally_recorded_at: datetime) -> Iterator[None]:
+    """Replaying an exported history into a new ledger: events keep the time they were
+    first recorded (as data), and the imported placeholder partner may act."""
+    token = IMPORTING.set(originally_recorded_at)
+    try:
+        yield
+    finally:
+        IMPORTING.reset(token)
+
+
+def is_importing() -> bool:
+    return IMPORTING.get() is not None
 
 
 class EbbFlowAggregate(Aggregate):
@@ -30,5 +49,5 @@ class EbbFlowAggregate(Aggregate):
         last event of this stream: then it is the last timestamp plus 1 µs."""
         now = kwargs.get("timestamp") or event_class.create_timestamp()
         kwargs["timestamp"] = max(now, self.modified_on + ONE_MICROSECOND)
-        kwargs.setdefault("originally_recorded_at", None)
+        kwargs.setdefault("originally_recorded_at", IMPORTING.get())
         super().trigger_event(event_class, **kwargs)

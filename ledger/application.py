@@ -14,6 +14,7 @@ from uuid import UUID
 from ledger.accounts import Account, EmailIndex
 from ledger.commands_accounts import AccountCommands
 from ledger.commands_entries import EntryCommands
+from ledger.commands_import import ImportCommands
 from ledger.commands_partnership import PartnershipCommands
 from ledger.commands_sharing import SharingCommands
 from ledger.config import APP_NAME, Settings
@@ -44,7 +45,8 @@ class LedgerSummary:
     opened_at: datetime
 
 
-class LedgerApplication(AccountCommands, PartnershipCommands, EntryCommands, SharingCommands):
+class LedgerApplication(AccountCommands, PartnershipCommands, EntryCommands, SharingCommands,
+                        ImportCommands):
     name = APP_NAME
 
     def __init__(self, settings: Settings, clock: Callable[[], datetime] = utc_now) -> None:

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from ledger.aggregate import EbbFlowAggregate
+from ledger.aggregate import IMPORTING, EbbFlowAggregate
 from ledger.entries import Entry, Flag
 from ledger.exceptions import Conflict, Invalid, NotAllowed
 from ledger.guards import LedgerGuards, check_occurred_at
@@ -178,7 +178,7 @@ class Ledger(LedgerGuards, EbbFlowAggregate):
         return cls._create(
             cls.Opened, id=ledger_id, timestamp=now, actor=actor, name=name,
             timezone=timezone, display_name=display_name, invite_hash=invite_hash,
-            invite_expires_at=invite_expires_at, originally_recorded_at=None,
+            invite_expires_at=invite_expires_at, originally_recorded_at=IMPORTING.get(),
         )
 
     @event(Opened)
@@ -198,6 +198,7 @@ class Ledger(LedgerGuards, EbbFlowAggregate):
         self.entries: dict[str, list[Any]] = {}
         self.check_ins: dict[str, int] = {}
         self.shares: dict[str, list[Any]] = {}
+        self.opened_at: datetime | None = originally_recorded_at  # an imported ledger's start
 
     # ------------------------------------------------------------ partnership
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from ledger.aggregate import is_importing
 from ledger.entries import Entry, Flag
 from ledger.exceptions import Conflict, Invalid, NotAllowed, NotFound
 from ledger.values import (
@@ -53,8 +54,8 @@ class LedgerGuards:
 
     def is_active_partner(self, actor: UUID) -> bool:
         hex_id = actor.hex
-        return (hex_id in self.partners and hex_id not in self.departed
-                and hex_id not in self.placeholders)
+        placeholder_ok = is_importing() or hex_id not in self.placeholders
+        return hex_id in self.partners and hex_id not in self.departed and placeholder_ok
 
     def active_partners(self) -> list[UUID]:
         return [UUID(p) for p in self.partners
@@ -88,7 +89,7 @@ class LedgerGuards:
     def check_other_partner(self, actor: UUID) -> UUID:
         """The receiver of care: the other partner, who must have joined and stayed."""
         others = [p for p in self.partners if p != actor.hex]
-        if not others or others[0] in self.placeholders:
+        if not others or (others[0] in self.placeholders and not is_importing()):
             raise Conflict("your partner has not joined yet")
         if others[0] in self.departed:
             raise Conflict("your partner has left this ledger")
@@ -152,7 +153,8 @@ class LedgerGuards:
         monday = monday_of(week)
         if monday > monday_of(week_of(now, self.timezone)):
             raise Invalid.field("week", "cannot check in for a future week")
-        if monday < monday_of(week_of(self.created_on, self.timezone)):
+        opened = getattr(self, "opened_at", None) or self.created_on
+        if monday < monday_of(week_of(opened, self.timezone)):
             raise Invalid.field("week", "is before this ledger was opened")
 
     def check_share_scope(self, share_id: UUID, scope_from: datetime | None,

@@ -10,7 +10,7 @@ from ledger.domainmodel import Ledger
 from ledger.values import Visibility
 from ledger.weeks import week_of, week_start
 from projections.base import LedgerProjection
-from projections.encoding import micros
+from projections.encoding import micros, recorded
 from projections.views.balance import BalanceStore
 from projections.views.base import RowChange
 
@@ -41,13 +41,13 @@ class BalanceProjection(LedgerProjection[BalanceStore]):
                                   "ledger_id": event.originator_id.hex,
                                   "care_id": event.care_id.hex, "author": event.actor.hex,
                                   "adequacy": event.adequacy.value,
-                                  "recorded_at": micros(event.timestamp)})]
+                                  "recorded_at": micros(recorded(event))})]
 
     @changes_for.register
     def _(self, event: Ledger.NeedMet | Ledger.NeedWithdrawn, position: int) -> list[RowChange]:
         column = "met_at" if isinstance(event, Ledger.NeedMet) else "withdrawn_at"
         return [RowChange("need_status", {"need_id": event.need_id.hex, "column": column,
-                                          "at": micros(event.timestamp)})]
+                                          "at": micros(recorded(event))})]
 
     @changes_for.register
     def _(self, event: Ledger.CheckedIn, position: int) -> list[RowChange]:

@@ -23,6 +23,14 @@ COMMON_FIELDS = frozenset({"originator_id", "originator_version", "timestamp", "
 SEALED_MARK = "sealed"
 
 
+def recorded(event: Any) -> datetime:
+    """When an event was first recorded: its own time, or, for an imported event, the
+    time it was recorded in the ledger it came from (what `known_at` means there)."""
+    original: datetime | None = getattr(event, "originally_recorded_at", None)
+    timestamp: datetime = event.timestamp
+    return original or timestamp
+
+
 def to_data(value: Any) -> Any:
     """Plain JSON values; a SealedText becomes {"sealed": {...}} until opened."""
     if isinstance(value, SealedText):

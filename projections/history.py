@@ -10,7 +10,7 @@ from ledger.domainmodel import Ledger
 from ledger.values import Visibility
 from ledger.weeks import week_start
 from projections.base import LedgerProjection
-from projections.encoding import dumps, event_data, micros
+from projections.encoding import dumps, event_data, micros, recorded
 from projections.views.base import RowChange
 from projections.views.history import HistoryStore
 
@@ -38,7 +38,7 @@ class HistoryProjection(LedgerProjection[HistoryStore]):
             return changes
         entry_id = getattr(event, about).hex
         changes.append(RowChange("related_event", {**row, "entry_id": entry_id}))
-        at = micros(event.timestamp)
+        at = micros(recorded(event))
         if isinstance(event, Ledger.EntryRetracted):
             changes.append(RowChange("retract_entry", {"ledger_id": row["ledger_id"],
                                                        "entry_id": entry_id, "at": at}))

@@ -10,7 +10,7 @@ from ledger.domainmodel import Ledger
 from ledger.values import Visibility
 from ledger.weeks import week_start
 from projections.base import LedgerProjection
-from projections.encoding import dumps, micros, to_data
+from projections.encoding import dumps, micros, recorded, to_data
 from projections.views.base import RowChange
 from projections.views.timeline import TimelineStore
 
@@ -43,7 +43,7 @@ class TimelineProjection(LedgerProjection[TimelineStore]):
 
     @changes_for.register
     def _(self, event: Ledger.CareAcknowledged, position: int) -> list[RowChange]:
-        return [self.entry(event, "acknowledgement", micros(event.timestamp),
+        return [self.entry(event, "acknowledgement", micros(recorded(event)),
                            care_id=event.care_id.hex, adequacy=event.adequacy.value)]
 
     @changes_for.register
@@ -62,7 +62,7 @@ class TimelineProjection(LedgerProjection[TimelineStore]):
         status = "met" if isinstance(event, Ledger.NeedMet) else "withdrawn"
         note = dumps(to_data(event.note)) if event.note else None
         return [RowChange("resolve", {"need_id": event.need_id.hex, "status": status,
-                                      "at": micros(event.timestamp), "note": note})]
+                                      "at": micros(recorded(event)), "note": note})]
 
     @changes_for.register
     def _(self, event: Ledger.EntryAmended, position: int) -> list[RowChange]:
@@ -80,7 +80,7 @@ class TimelineProjection(LedgerProjection[TimelineStore]):
             columns["occurred_at"] = micros(changes["occurred_at"])
         texts = {name: to_data(changes[name]) for name in TEXT_FIELDS if name in changes}
         return [RowChange("amend", {
-            "entry_id": event.entry_id.hex, "at": micros(event.timestamp),
+            "entry_id": event.entry_id.hex, "at": micros(recorded(event)),
             "changes": dumps(to_data(changes)), "reason": dumps(to_data(event.reason)),
             "columns": columns, "texts": texts,
             "shared": changes.get("visibility") is Visibility.SHARED,
@@ -89,7 +89,7 @@ class TimelineProjection(LedgerProjection[TimelineStore]):
     @changes_for.register
     def _(self, event: Ledger.EntryRetracted, position: int) -> list[RowChange]:
         return [RowChange("retract", {"entry_id": event.entry_id.hex,
-                                      "at": micros(event.timestamp),
+                                      "at": micros(recorded(event)),
                                       "reason": dumps(to_data(event.reason))})]
 
     @staticmethod
@@ -100,7 +100,7 @@ class TimelineProjection(LedgerProjection[TimelineStore]):
         row: dict[str, Any] = {
             "ledger_id": event.originator_id.hex, "entry_id": event.entry_id.hex, "kind": kind,
             "author": event.actor.hex, "occurred_at": occurred_at,
-            "recorded_at": micros(event.timestamp),
+            "recorded_at": micros(recorded(event)),
             "original_recorded_at": (micros(event.originally_recorded_at)
                                      if event.originally_recorded_at else None),
             "private_to": event.actor.hex if private else None, "week": None,

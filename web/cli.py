@@ -133,6 +133,27 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if verdict.ok else 1
 
 
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    """Restores a complete, intact export as a new ledger of the named account."""
+    try:
+        with open(args.file, encoding="utf-8") as source:
+            document = json.load(source)
+    except (OSError, ValueError) as error:
+        print(f"ebbflow: cannot read {args.file}: {error}", file=sys.stderr)
+        return 1
+    verdict = verify(document, None)
+    if not verdict.ok:
+        print(f"ebbflow: not imported: {verdict.message}", file=sys.stderr)
+        return 1
+    app = LedgerApplication(settings)
+    try:
+        recorded = app.import_export(document, app.account_id_for_email(args.account))
+    finally:
+        app.close()
+    print(recorded.id)
+    return 0
+
+
 def _moment(value: str | None, timezone: str) -> datetime | None:
     if not value:
         return None
@@ -169,6 +190,7 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace, Settings], int]]] =
     "serve": ("migrate, then serve the app with gunicorn and run the projector", cmd_serve),
     "export": ("export what a partner may see, as verifiable JSON or CSV", cmd_export),
     "verify": ("check an export's hash chain and signature", cmd_verify),
+    "import": ("restore a complete export as a new ledger of an account", cmd_import),
 }
 
 
@@ -204,6 +226,10 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--trust-embedded-key", action="store_true",
                                  help="check against the key the file carries, not this "
                                       "instance's (prints its fingerprint)")
+        if name == "import":
+            command.add_argument("file")
+            command.add_argument("--account", required=True,
+                                 help="the account that takes the exporting partner's place")
         if name == "rebuild":
             command.add_argument("view", nargs="?", default="all",
                                  choices=[*PROJECTIONS, "all"], help="which view (default all)")

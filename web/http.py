@@ -17,6 +17,8 @@ from ledger.exceptions import Unauthenticated
 from web.services import services
 
 MAX_BODY = 64 * 1024
+MAX_IMPORT = 64 * 1024 * 1024  # an export file being restored
+LARGE_BODIES = {"ledgers.import_ledger"}
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 ENTRY_PATH_ARGS = ("care_id", "need_id", "entry_id")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -48,7 +50,9 @@ def api_gate() -> None:
     open_to_all = current_app.config.get("EBBFLOW_PUBLIC_ENDPOINTS", set())
     if not (getattr(view, "ebbflow_public", False) or request.endpoint in open_to_all):
         authenticate()
-    if request.content_length is not None and request.content_length > MAX_BODY:
+    limit = MAX_IMPORT if request.endpoint in LARGE_BODIES else MAX_BODY
+    request.max_content_length = limit
+    if request.content_length is not None and request.content_length > limit:
         raise RequestEntityTooLarge()
     check_path_resources()
     check_json_body()

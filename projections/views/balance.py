@@ -153,6 +153,18 @@ class BalanceStore(ViewStore):
                  "ON CONFLICT (ledger_id, week, partner, owner) "
                  f"DO UPDATE SET {updates}", [ledger_id, week, partner, owner, *deltas.values()])
 
+    def op_partner(self, cursor: Any, ledger_id: str, partner: str,
+                   replaces: str | None = None) -> None:
+        """A claimed placeholder's history counts as the claimer's."""
+        super().op_partner(cursor, ledger_id, partner, replaces)
+        if not replaces:
+            return
+        for table, column in (("buckets", "partner"), ("buckets", "owner"), ("needs", "author"),
+                              ("needs", "owner"), ("care", "giver"), ("care", "owner"),
+                              ("acks", "author"), ("checkins", "author")):
+            self.run(cursor, f"UPDATE {{{table}}} SET {column} = ? "  # noqa: S608
+                     f"WHERE ledger_id = ? AND {column} = ?", (partner, ledger_id, replaces))
+
     # ------------------------------------------------------------------- reads
 
     def weekly(self, ledger_id: str, viewer: str, before_week: str) -> list[Any]:

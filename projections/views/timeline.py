@@ -77,6 +77,15 @@ class TimelineStore(ViewStore):
         self.run(cursor, "UPDATE {entries} SET retracted_at = ?, retraction_reason = ? "
                  "WHERE entry_id = ?", (at, reason, entry_id))
 
+    def op_partner(self, cursor: Any, ledger_id: str, partner: str,
+                   replaces: str | None = None) -> None:
+        """A claimed placeholder's entries become the claimer's."""
+        super().op_partner(cursor, ledger_id, partner, replaces)
+        if replaces:
+            for column in ("author", "receiver", "private_to"):
+                self.run(cursor, f"UPDATE {{entries}} SET {column} = ? "  # noqa: S608
+                         f"WHERE ledger_id = ? AND {column} = ?", (partner, ledger_id, replaces))
+
     # ------------------------------------------------------------------- reads
 
     def page(self, ledger_id: str, viewer: str, *, as_of: int, known_at: int,

@@ -42,6 +42,7 @@ ROWS: dict[tuple[str, str], tuple[str, Any]] = {
     ("/api/v1/ledgers", "POST"): ("/api/v1/ledgers", {"name": ""}),
     ("/api/v1/ledgers", "GET"): ("/api/v1/ledgers", None),
     ("/api/v1/ledgers/join", "POST"): ("/api/v1/ledgers/join", {"invite_code": "NOPE"}),
+    ("/api/v1/ledgers/import", "POST"): ("/api/v1/ledgers/import", {"format": "x"}),
     ("/api/v1/ledgers/<uuid:ledger_id>", "GET"): ("/api/v1/ledgers/{ledger}", None),
     ("/api/v1/ledgers/<uuid:ledger_id>/invite", "POST"): ("/api/v1/ledgers/{ledger}/invite",
                                                           None),

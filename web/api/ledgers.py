@@ -7,11 +7,13 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
-from flask import Response, g
+from flask import Response, g, request
 from flask_smorest import Blueprint
 
 from ledger.commands_partnership import new_invite_code
 from ledger.domainmodel import Ledger
+from ledger.exceptions import Invalid
+from projections.export.chain import verify
 from web.api import schemas
 from web.api.preconditions import expected_version
 from web.api.replies import recorded_reply, reply
@@ -101,6 +103,23 @@ def join(body: dict[str, Any]) -> Response:
         command=lambda prepare: services().ledger.join(g.account_id, body["invite_code"],
                                                        prepare=prepare),
     )
+
+
+@blp.route("/ledgers/import", methods=["POST"])
+@blp.response(201, schemas.LedgerOut)
+def import_ledger() -> Response:
+    """Restore a complete, intact `ebbflow.export/1` file as a new ledger of mine: I take
+    the exporting partner's place; the other becomes a placeholder a new invite can claim."""
+    document = request.get_json(silent=True)
+    if not isinstance(document, dict):
+        raise Invalid.field("_body", "send an ebbflow.export/1 document")
+    verdict = verify(document, None)
+    if not verdict.ok:
+        raise Invalid.field("events", verdict.message)
+    recorded = services().ledger.import_export(document, g.account_id)
+    ledger = services().ledger.get_ledger(recorded.id or UUID(int=0), g.account_id)
+    body = schemas.LedgerOut().dump({**ledger_body(ledger), "position": recorded.position})
+    return reply(201, body, etag=f'"{ledger.version}"', location=f"/api/v1/ledgers/{ledger.id}")
 
 
 def _action(ledger_id: UUID, name: str) -> Response:
