@@ -95,25 +95,33 @@ def ebbflow(settings: Settings, *args: str) -> subprocess.Popen[str]:
 def test_a_projector_killed_again_and_again_ends_equal_to_a_rebuild(
     settings: Settings, couple: Couple, read_models: ReadModels,
 ) -> None:
-    writer_done = threading.Event()
+    kills_wanted, stop_writing, written = 3, threading.Event(), []
 
     def keep_writing() -> None:
-        write_needs(couple, 1500)
-        writer_done.set()
+        """Writes until the projector has been killed mid-stream enough times."""
+        while not stop_writing.is_set():
+            written.append(write_needs(couple, 20))
 
     writer = threading.Thread(target=keep_writing)
     writer.start()
-    kills, seen_at_kill = 0, []
-    while kills < 12 and (not writer_done.is_set() or kills < 3):
-        projector = ebbflow(settings, "project")
-        assert projector.stdout is not None
-        projector.stdout.readline()  # started: it is following the log now
-        time.sleep(0.2 + 0.15 * (kills % 3))
-        seen_at_kill.append((read_models.position(), couple.app.max_position()))
-        projector.send_signal(signal.SIGKILL)
-        projector.communicate(timeout=10)
-        assert projector.returncode == -signal.SIGKILL
-        kills += 1
+    kills, seen_at_kill, reached = 0, [], 0
+    try:
+        while kills < kills_wanted:
+            projector = ebbflow(settings, "project")
+            assert projector.stdout is not None
+            projector.stdout.readline()  # started: it is following the log now
+            deadline = time.monotonic() + 30
+            while read_models.position() <= reached and time.monotonic() < deadline:
+                time.sleep(0.05)  # kill only once it has made progress: mid-stream
+            time.sleep(0.05 * (kills % 3))
+            seen_at_kill.append((read_models.position(), couple.app.max_position()))
+            projector.send_signal(signal.SIGKILL)
+            projector.communicate(timeout=10)
+            assert projector.returncode == -signal.SIGKILL
+            reached = read_models.position()
+            kills += 1
+    finally:
+        stop_writing.set()
     writer.join()
     final = couple.app.max_position()
     projector = ebbflow(settings, "project")
@@ -127,11 +135,12 @@ def test_a_projector_killed_again_and_again_ends_equal_to_a_rebuild(
     assert projector.returncode == 0, err
     assert "projector stopped" in out
     incremental = dump_views(settings)
-    assert any(len(rows) >= 1500 for rows in incremental.values())
+    assert any(len(rows) >= 20 * len(written) for rows in incremental.values())
     rebuild(settings, PROJECTIONS)
     assert dump_views(settings) == incremental
-    assert kills >= 3
-    assert any(0 < seen < written for seen, written in seen_at_kill), seen_at_kill
+    assert kills == kills_wanted
+    assert all(seen > 0 for seen, _ in seen_at_kill), seen_at_kill
+    assert any(seen < at for seen, at in seen_at_kill), seen_at_kill  # killed mid-stream
 
 
 def test_ebbflow_rebuild_replays_every_view_with_progress(
