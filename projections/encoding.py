@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
@@ -58,6 +59,18 @@ def sealed_from_data(data: Any) -> SealedText | None:
         return None
     inner = data[SEALED_MARK]
     return SealedText(inner["k"], base64.b64decode(inner["n"]), base64.b64decode(inner["c"]))
+
+
+def open_sealed(data: Any, opener: Callable[[SealedText], str | None]) -> Any:
+    """Event data with its sealed words opened for a reader (None where erased)."""
+    sealed = sealed_from_data(data)
+    if sealed is not None:
+        return opener(sealed)
+    if isinstance(data, dict):
+        return {k: open_sealed(v, opener) for k, v in data.items()}
+    if isinstance(data, list):
+        return [open_sealed(v, opener) for v in data]
+    return data
 
 
 def dumps(value: Any) -> str:

@@ -12,6 +12,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
+from typing import Any
 from uuid import UUID
 
 from rich.console import Console
@@ -114,11 +115,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     """Exit 0 only for an intact export signed by this instance (or, asked, its own key)."""
-    try:
-        with open(args.file, encoding="utf-8") as source:
-            document = json.load(source)
-    except (OSError, ValueError) as error:
-        print(f"ebbflow: cannot read {args.file}: {error}", file=sys.stderr)
+    document = _read_export(args.file)
+    if document is None:
         return 1
     trusted = None
     if not args.trust_embedded_key:
@@ -135,11 +133,8 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     """Restores a complete, intact export as a new ledger of the named account."""
-    try:
-        with open(args.file, encoding="utf-8") as source:
-            document = json.load(source)
-    except (OSError, ValueError) as error:
-        print(f"ebbflow: cannot read {args.file}: {error}", file=sys.stderr)
+    document = _read_export(args.file)
+    if document is None:
         return 1
     verdict = verify(document, None)
     if not verdict.ok:
@@ -152,6 +147,15 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         app.close()
     print(recorded.id)
     return 0
+
+
+def _read_export(path: str) -> Any:
+    try:
+        with open(path, encoding="utf-8") as source:
+            return json.load(source)
+    except (OSError, ValueError) as error:
+        print(f"ebbflow: cannot read {path}: {error}", file=sys.stderr)
+        return None
 
 
 def _moment(value: str | None, timezone: str) -> datetime | None:

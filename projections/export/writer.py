@@ -13,7 +13,7 @@ from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from projections.encoding import from_micros, micros, sealed_from_data
+from projections.encoding import from_micros, micros, open_sealed
 from projections.export.chain import FORMAT, canonical, genesis, link, sign
 from projections.read_models import ReadModels
 
@@ -108,7 +108,7 @@ def events(source: ExportSource, scope: Scope) -> Iterator[dict[str, Any]]:
                 "occurred_at": iso(from_micros(row["occurred_at"])) if row["occurred_at"]
                 else None,
                 "actor": str(UUID(row["actor"])),
-                "data": opened(json.loads(row["data"]), source.opener),
+                "data": open_sealed(json.loads(row["data"]), source.opener),
                 "retracted": row["retracted_at"] is not None,
             }
         if len(rows) < PAGE:
@@ -145,17 +145,6 @@ def summary(source: ExportSource, scope: Scope) -> dict[str, Any]:
     if "turns" in scope.sections:
         chosen["turns"] = balance["turns"]
     return chosen
-
-
-def opened(data: Any, opener: Opener) -> Any:
-    sealed = sealed_from_data(data)
-    if sealed is not None:
-        return opener(sealed)
-    if isinstance(data, dict):
-        return {k: opened(v, opener) for k, v in data.items()}
-    if isinstance(data, list):
-        return [opened(v, opener) for v in data]
-    return data
 
 
 def iso(moment: datetime) -> str:

@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from ledger.config import Settings
 from tests.conftest import cannot_run
-from tests.e2e.conftest import Served, serve
+from tests.e2e.conftest import served
+
+__all__ = ["served"]  # the browser tests run against the same real `ebbflow serve`
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
@@ -33,16 +34,6 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
-
-
-@pytest.fixture
-def site(settings: Settings, tmp_path: Path) -> Iterator[Served]:
-    server = serve(settings, tmp_path)
-    try:
-        yield server
-    finally:
-        if server.process.poll() is None:
-            server.stop()
 
 
 def screenshot(page: Any, name: str) -> None:

@@ -36,23 +36,23 @@ def reload_until(page: Any, text: str, timeout: float = 15) -> None:
 
 @pytest.mark.slow
 def test_two_partners_pair_express_answer_acknowledge_and_replay(
-    chromium: Any, site: Served,
+    chromium: Any, served: Served,
 ) -> None:
     alex_context, sam_context = chromium.new_context(), chromium.new_context()
     alex, sam = alex_context.new_page(), sam_context.new_page()
     alex.set_viewport_size({"width": 375, "height": 800})
 
-    sign_up(alex, site.url, "Alex")
+    sign_up(alex, served.url, "Alex")
     alex.get_by_role("link", name="Open a ledger").click()
     alex.get_by_label("Name").fill("Alex & Sam")
     alex.get_by_role("button", name="Open").click()
     code = alex.locator("#invite-code").inner_text().strip()
     screenshot(alex, "invite")
     ledger_url = alex.get_by_role("link", name="Go to the ledger").get_attribute("href")
-    alex.goto(f"{site.url}{ledger_url}")
+    alex.goto(f"{served.url}{ledger_url}")
 
-    sign_up(sam, site.url, "Sam")
-    sam.goto(f"{site.url}/join")
+    sign_up(sam, served.url, "Sam")
+    sam.goto(f"{served.url}/join")
     sam.get_by_label("Invite code").fill(code)
     sam.get_by_role("button", name="Join").click()
     sam.wait_for_url(re.compile(r"/ledgers/[0-9a-f-]{36}$"))
@@ -101,23 +101,23 @@ def test_two_partners_pair_express_answer_acknowledge_and_replay(
 
 @pytest.mark.slow
 def test_a_counsellor_reads_an_approved_share_and_nothing_private(
-    chromium: Any, site: Served,
+    chromium: Any, served: Served,
 ) -> None:
     alex_context, sam_context = chromium.new_context(), chromium.new_context()
     alex, sam = alex_context.new_page(), sam_context.new_page()
-    sign_up(alex, site.url, "Alex")
-    alex.goto(f"{site.url}/ledgers/new")
+    sign_up(alex, served.url, "Alex")
+    alex.goto(f"{served.url}/ledgers/new")
     alex.get_by_label("Name").fill("Us")
     alex.get_by_role("button", name="Open").click()
     code = alex.locator("#invite-code").inner_text().strip()
     ledger_url = alex.get_by_role("link", name="Go to the ledger").get_attribute("href")
-    sign_up(sam, site.url, "Sam")
-    sam.goto(f"{site.url}/join")
+    sign_up(sam, served.url, "Sam")
+    sam.goto(f"{served.url}/join")
     sam.get_by_label("Invite code").fill(code)
     sam.get_by_role("button", name="Join").click()
     sam.wait_for_url(re.compile(r"/ledgers/[0-9a-f-]{36}$"))
 
-    alex.goto(f"{site.url}{ledger_url}")
+    alex.goto(f"{served.url}{ledger_url}")
     alex.locator("summary", has_text="I need something").click()
     alex.get_by_label("What I need").fill("Shared with the counsellor")
     alex.get_by_role("button", name="Record need").click()
@@ -126,10 +126,10 @@ def test_a_counsellor_reads_an_approved_share_and_nothing_private(
     alex.get_by_label("Private: only I will see it").first.check()
     alex.get_by_role("button", name="Record need").click()
 
-    alex.goto(f"{site.url}{ledger_url}/shares")
+    alex.goto(f"{served.url}{ledger_url}/shares")
     alex.get_by_label("For whom").fill("Dr. Rivera")
     alex.get_by_role("button", name="Ask for a share").click()
-    sam.goto(f"{site.url}{ledger_url}/shares")
+    sam.goto(f"{served.url}{ledger_url}/shares")
     reload_until(sam, "Dr. Rivera")
     sam.get_by_role("button", name="Approve").click()
     reload_until(sam, "Link for the counsellor")
@@ -141,6 +141,6 @@ def test_a_counsellor_reads_an_approved_share_and_nothing_private(
     assert "Never for the counsellor" not in counsellor.content()
     assert "Shared with you" in counsellor.content()
     screenshot(counsellor, "counsellor-view")
-    alex.goto(f"{site.url}{ledger_url}/shares")
+    alex.goto(f"{served.url}{ledger_url}/shares")
     reload_until(alex, "visit")
     assert re.search(r"[1-9]\d* visits?", alex.content())

@@ -19,7 +19,7 @@ from marshmallow import RAISE
 
 from ledger.exceptions import Invalid, NotFound
 from ledger.weeks import zone
-from projections.encoding import from_micros, micros, sealed_from_data
+from projections.encoding import from_micros, micros, open_sealed
 from web.api import schemas
 from web.api.replies import reply
 from web.services import services
@@ -110,25 +110,13 @@ def events(query: dict[str, Any], ledger_id: UUID) -> Response:
         "originally_recorded_at": from_micros(r["original_recorded_at"])
         if r["original_recorded_at"] else None,
         "occurred_at": from_micros(r["occurred_at"]) if r["occurred_at"] else None,
-        "actor": UUID(r["actor"]), "data": open_data(json.loads(r["data"]), opener.open),
+        "actor": UUID(r["actor"]), "data": open_sealed(json.loads(r["data"]), opener.open),
         "retracted": bool(r["retracted_at"] and r["retracted_at"] <= known_at),
     } for r in rows]
     next_cursor = encode_cursor(rows[-1]["position"], scope) if more else None
     body = schemas.EventPageOut().dump({"items": items, "next_cursor": next_cursor,
                                         "position": position})
     return reply(200, body)
-
-
-def open_data(data: Any, opener: Any) -> Any:
-    """Sealed words in event data, opened for the reader (None where erased)."""
-    sealed = sealed_from_data(data)
-    if sealed is not None:
-        return opener(sealed)
-    if isinstance(data, dict):
-        return {k: open_data(v, opener) for k, v in data.items()}
-    if isinstance(data, list):
-        return [open_data(v, opener) for v in data]
-    return data
 
 
 @blp.route("/timeline", methods=["GET"])
