@@ -95,24 +95,34 @@ def reply(status: int, body: dict[str, Any], etag: str | None = None,
     return response
 
 
-def recorded_reply(*, status: int, schema: Schema, render: Render,
-                   command: Callable[[Callable[[Sequence[Aggregate]], dict[str, Any]]], Recorded],
+Command = Callable[[Callable[[Sequence[Aggregate]], dict[str, Any]]], Recorded]
+
+
+def recorded_reply(*, status: int, schema: Schema, render: Render, command: Command,
                    ledger_id: UUID | None = None) -> Response:
     """Runs a command that records events and answers from what it recorded."""
-    scope = idempotency_scope()
-    store = services().ledger.recorder
+    response, _ = run_once(idempotency_scope(),
+                           Capture(status, schema, render, None, ledger_id), command)
+    return response
+
+
+def run_once(scope: Scope | None, capture: Capture, command: Command) -> tuple[Response, bool]:
+    """With a scope: the stored reply if this key was already used, otherwise the command
+    with its reply stored in the events' transaction (the key released if it fails).
+    Answers the reply and whether the command ran (False for a repeat)."""
     if scope is not None:
         replay = claim(scope)
         if replay is not None:
-            return replay
-    capture = Capture(status, schema, render, scope, ledger_id)
+            return replay, False
+    capture.scope = scope
     try:
         recorded = command(capture.prepare)
     except BaseException:
         if scope is not None:
-            store.release_idempotency(scope.account_id, scope.method, scope.path, scope.key)  # type: ignore[attr-defined]
+            store: Any = services().ledger.recorder
+            store.release_idempotency(scope.account_id, scope.method, scope.path, scope.key)
         raise
-    return capture.finish(recorded)
+    return capture.finish(recorded), True
 
 
 def idempotency_scope() -> Scope | None:

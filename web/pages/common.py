@@ -14,9 +14,7 @@ from flask import Blueprint, g, request
 from marshmallow import Schema, ValidationError
 
 from ledger.core import Recorded
-from ledger.stores.tables import IdempotentResponse
-from web.api.replies import Scope, claim
-from web.services import services
+from web.api.replies import Capture, Scope, run_once
 
 blp = Blueprint("pages", __name__)
 TIMEZONES = ("UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "Europe/Madrid",
@@ -40,7 +38,8 @@ def new_submission_id() -> str:
 
 
 def once(run: Callable[[Callable[..., dict[str, Any]] | None], Recorded | Any]) -> bool:
-    """Runs a recording command once per form submission; False when it is a repeat."""
+    """Runs a recording command once per form submission (the API's idempotency path,
+    keyed by the form's submission id); False when it is a repeat."""
     submission = request.form.get("submission_id", "")
     if not submission:
         run(None)
@@ -48,21 +47,6 @@ def once(run: Callable[[Callable[..., dict[str, Any]] | None], Recorded | Any]) 
     body = {k: v for k, v in request.form.items() if k not in ("csrf_token", "submission_id")}
     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
     scope = Scope(g.account_id.hex, "POST", request.path, f"page:{submission[:64]}", digest)
-    if claim(scope) is not None:
-        return False
-    store: Any = services().ledger.recorder
-
-    def prepare(aggregates: Any) -> dict[str, Any]:
-        return {"idempotency": IdempotentResponse(
-            account_id=scope.account_id, method="POST", path=scope.path, key=scope.key,
-            ledger_id=None, status=303,
-            seal=lambda position: services().ledger.keys.encrypt_record(
-                json.dumps({"status": 303, "body": {"position": position}, "etag": None,
-                            "location": None}).encode(), scope.context))}
-
-    try:
-        run(prepare)
-    except BaseException:
-        store.release_idempotency(scope.account_id, "POST", scope.path, scope.key)
-        raise
-    return True
+    capture = Capture(303, Schema(), lambda aggregates: ({}, None), None, None)
+    _, ran = run_once(scope, capture, run)
+    return ran
