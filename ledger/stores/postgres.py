@@ -7,18 +7,49 @@ keep it until they are recycled: backups re-apply the erasure log (see README).
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.persistence import ApplicationRecorder, Subscription
+from eventsourcing.postgres import (
+    PostgresApplicationRecorder,
+    PostgresDatastore,
+    PostgresSubscription,
+)
 from psycopg.sql import SQL, Composed, Identifier
 
 from ledger.stores.tables import AuxiliaryTables
 
+SAFETY_PULL_SECONDS = 1.0
 WRITER_LOCK_CLASS = 0x45424657  # "EBFW": the advisory-lock space of writers
 WRITER_LOCK_TIMEOUT_SECONDS = 10
+
+
+class SafetyNetSubscription(PostgresSubscription):
+    """LISTEN/NOTIFY, plus a pull every second: the library pulls once before its
+    LISTEN is in place, so a commit in between would otherwise wait for the next
+    notification (read-your-writes stalled under load until another write came)."""
+
+    def __init__(self, recorder: PostgresApplicationRecorder, gt: int | None = None,
+                 topics: Sequence[str] = ()) -> None:
+        super().__init__(recorder=recorder, gt=gt, topics=topics)
+        self._safety_thread = threading.Thread(target=self._safety_pulls, daemon=True)
+        self._safety_thread.start()
+
+    def _safety_pulls(self) -> None:
+        while not self._has_been_stopped:
+            time.sleep(SAFETY_PULL_SECONDS)
+            self._has_been_notified.set()
+
+    def __exit__(self, *args: object, **kwargs: Any) -> None:
+        try:
+            super().__exit__(*args, **kwargs)
+        finally:
+            self._safety_thread.join()
 
 
 class PostgresLedgerRecorder(AuxiliaryTables, PostgresApplicationRecorder):
@@ -71,6 +102,10 @@ class PostgresLedgerRecorder(AuxiliaryTables, PostgresApplicationRecorder):
                     for key in reversed(keys):
                         conn.execute("SELECT pg_advisory_unlock(%s, %s)",
                                      (WRITER_LOCK_CLASS, key))
+
+    def subscribe(self, gt: int | None = None,
+                  topics: Sequence[str] = ()) -> Subscription[ApplicationRecorder]:
+        return SafetyNetSubscription(recorder=self, gt=gt, topics=topics)
 
     def get_wrapped_keys(self, key_ids: Collection[str]) -> dict[str, bytes]:
         ids = list(key_ids)
