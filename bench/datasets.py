@@ -17,20 +17,24 @@ from ledger.values import Adequacy, MomentKind, Outcome, SupportType, Visibility
 from ledger.weeks import week_of
 
 SAVE_EVERY = 20  # ledgers per transaction
+SAVE_EVENTS = 5000  # a long ledger is saved in parts of this many events
+MEAN_GAP = timedelta(hours=16.5)  # between a couple's entries, by default
 
 
 def generate(app: LedgerApplication, ledgers: int, events_each: int, seed: int = 1,
-             start: datetime | None = None,
+             start: datetime | None = None, span: timedelta | None = None,
              progress: Callable[[int], object] | None = None) -> list[tuple[UUID, UUID, UUID]]:
-    """Creates `ledgers` couples with about `events_each` events each; answers
-    (ledger_id, partner_a, partner_b) per couple."""
+    """Creates `ledgers` couples with about `events_each` events each, spread over
+    `span` (by default ~16 hours apart, from 2021); answers (ledger_id, partner_a,
+    partner_b) per couple."""
     rng = random.Random(seed)
     begin = start or datetime(2021, 1, 4, 9, tzinfo=UTC)
+    gap = span / events_each if span else MEAN_GAP
     made: list[tuple[UUID, UUID, UUID]] = []
     batch: list[Ledger] = []
     for n in range(ledgers):
         ledger, a, b = _couple(app, begin)
-        _fill(app, rng, ledger, (a, b), events_each, begin)
+        _fill(app, rng, ledger, (a, b), events_each, begin, gap)
         batch.append(ledger)
         made.append((ledger.id, a, b))
         if len(batch) >= SAVE_EVERY:
@@ -60,14 +64,16 @@ def _couple(app: LedgerApplication, begin: datetime) -> tuple[Ledger, UUID, UUID
 
 
 def _fill(app: LedgerApplication, rng: random.Random, ledger: Ledger, people: tuple[UUID, UUID],
-          events: int, begin: datetime) -> None:
+          events: int, begin: datetime, gap: timedelta) -> None:
     words = {p: app.seal_for(ledger.id, p, "need", "bench words") for p in people}
     now = begin
     open_needs: dict[int, list[UUID]] = {0: [], 1: []}
     cares: dict[int, list[UUID]] = {0: [], 1: []}
     checked: set[tuple[str, int]] = set()
     while ledger.version < events:
-        now += timedelta(hours=rng.randint(3, 30))
+        now += gap * rng.uniform(0.2, 1.8)
+        if len(ledger.pending_events) >= SAVE_EVENTS:
+            app.save(ledger)
         who = rng.randrange(2)
         actor, roll = people[who], rng.random()
         if roll < 0.3:

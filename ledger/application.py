@@ -44,6 +44,10 @@ class LedgerSummary:
     invite_expires_at: datetime | None
     opened_at: datetime
 
+    def names(self) -> dict[str, str]:
+        """Display names by partner id (hex), as pages and reports show them."""
+        return {p.id.hex: p.display_name or "(erased)" for p in self.partners}
+
 
 class LedgerApplication(AccountCommands, PartnershipCommands, EntryCommands, SharingCommands,
                         ImportCommands):

@@ -47,6 +47,16 @@ ONLY_WHILE_PAUSED = (
 
 
 class Ledger(LedgerGuards, EbbFlowAggregate):
+    """Snapshot state v2 added, per share, the partners (by index) who let their own
+    private entries reach the counsellor."""
+
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        for share in state["shares"].values():
+            share.append([])
+
     class Opened(EbbFlowAggregate.Created):
         """v2 added `timezone`; a v1 ledger was opened in UTC."""
 
@@ -197,6 +207,8 @@ class Ledger(LedgerGuards, EbbFlowAggregate):
         self.paused_by: str | None = None
         self.entries: dict[str, list[Any]] = {}
         self.check_ins: dict[str, int] = {}
+        # share id -> [requester index, approved, revoked, expires (epoch s), sections,
+        #             from, to, indices of partners whose private entries it holds]
         self.shares: dict[str, list[Any]] = {}
         self.opened_at: datetime | None = originally_recorded_at  # an imported ledger's start
 
@@ -508,6 +520,7 @@ class Ledger(LedgerGuards, EbbFlowAggregate):
             self.partners.index(actor.hex), False, False, int(expires_at.timestamp()),
             list(sections), scope_from.isoformat() if scope_from else None,
             scope_to.isoformat() if scope_to else None,
+            [self.partners.index(actor.hex)] if include_private else [],
         ]
 
     def approve_share(self, actor: UUID, *, share_id: UUID, include_private: bool,
@@ -522,7 +535,10 @@ class Ledger(LedgerGuards, EbbFlowAggregate):
     @event(ShareApproved)
     def _share_approved(self, *, timestamp: datetime, actor: UUID, share_id: UUID,
                         include_private: bool, token_hash: str, url: SealedText) -> None:
-        self.shares[share_id.hex][1] = True
+        share = self.shares[share_id.hex]
+        share[1] = True
+        if include_private:
+            share[7].append(self.partners.index(actor.hex))
 
     def revoke_share(self, actor: UUID, *, share_id: UUID, now: datetime) -> None:
         self.check_is_partner(actor)

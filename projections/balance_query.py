@@ -17,6 +17,7 @@ from typing import Any
 from uuid import UUID
 
 from ledger.weeks import monday_of, next_week, week_of, week_start
+from projections.audience import Audience, audience_of
 from projections.encoding import micros
 from projections.turns import detect_turns
 from projections.views.balance import BUCKET_COUNTS, SUPPORT_TYPES, BalanceStore
@@ -48,14 +49,14 @@ class BalanceReader:
     def __init__(self, store: BalanceStore) -> None:
         self.store = store
 
-    def balance(self, ledger_id: UUID, viewer: UUID, as_of: datetime,
+    def balance(self, ledger_id: UUID, reader: UUID | Audience, as_of: datetime,
                 window_weeks: int = DEFAULT_WINDOW_WEEKS) -> dict[str, Any]:
-        data = self.fetch(ledger_id, viewer, as_of, as_of, window_weeks)
+        data = self.fetch(ledger_id, reader, as_of, as_of, window_weeks)
         frame = self.frame(data, as_of, window_weeks)
         frame["turns"] = self.turns(data, as_of)
         return frame
 
-    def series(self, ledger_id: UUID, viewer: UUID, start: datetime, end: datetime,
+    def series(self, ledger_id: UUID, reader: UUID | Audience, start: datetime, end: datetime,
                now: datetime, window_weeks: int = DEFAULT_WINDOW_WEEKS) -> list[dict[str, Any]]:
         """One frame per ISO week from `start` to `end`, each as of the end of its week
         (or now, for the current week)."""
@@ -65,7 +66,7 @@ class BalanceReader:
             raise ValueError(f"at most {MAX_FRAMES} weeks")
         ends = [min(week_start(next_week(w), timezone) - timedelta(microseconds=1), now)
                 for w in weeks]
-        data = self.fetch(ledger_id, viewer, start, ends[-1], window_weeks)
+        data = self.fetch(ledger_id, reader, start, ends[-1], window_weeks)
         return [self.frame(data, as_of, window_weeks) for as_of in ends]
 
     # ------------------------------------------------------------------ fetch
@@ -74,7 +75,7 @@ class BalanceReader:
         row = self.store.ledger_row(ledger_id.hex)
         return str(row["timezone"]) if row else "UTC"
 
-    def fetch(self, ledger_id: UUID, viewer: UUID, first_as_of: datetime,
+    def fetch(self, ledger_id: UUID, reader: UUID | Audience, first_as_of: datetime,
               last_as_of: datetime, window_weeks: int) -> BalanceData:
         row = self.store.ledger_row(ledger_id.hex)
         timezone = str(row["timezone"]) if row else "UTC"
@@ -82,7 +83,7 @@ class BalanceReader:
         last_week = week_of(last_as_of, timezone)
         first_window = shift_week(week_of(first_as_of, timezone), -(window_weeks - 1))
         since, until = micros(week_start(first_window, timezone)), micros(last_as_of)
-        lid, who = ledger_id.hex, viewer.hex
+        lid, who = ledger_id.hex, audience_of(reader)
         weekly: dict[str, dict[str, dict[str, int]]] = defaultdict(
             lambda: defaultdict(lambda: dict.fromkeys(BUCKET_COUNTS, 0)))
         for bucket in self.store.weekly(lid, who, last_week):
@@ -103,7 +104,7 @@ class BalanceReader:
         return BalanceData(
             timezone=timezone, partners=partners, weekly=weekly, needs=needs, answers=answers,
             acks=self.store.ack_rows(lid, since, until),
-            checkins=self.store.checkin_rows(lid, who, first_window, last_week), viewer=who,
+            checkins=self.store.checkin_rows(lid, who, first_window, last_week), viewer=who.key,
         )
 
     # ------------------------------------------------------------------ frame

@@ -1,4 +1,4 @@
-"""Reading a viewer's timeline: entries with derived state, as of a moment and as
+"""Reading a reader's timeline: entries with derived state, as of a moment and as
 known at a moment (bitemporal), text opened for the viewer.
 
 `as_of` keeps what was effective by then (statuses and acknowledgements by when
@@ -17,6 +17,7 @@ from typing import Any
 from uuid import UUID
 
 from ledger.values import SealedText
+from projections.audience import Audience, audience_of
 from projections.encoding import from_micros, micros, sealed_from_data
 from projections.views.timeline import TimelineStore
 
@@ -42,29 +43,30 @@ class TimelineReader:
     def __init__(self, store: TimelineStore) -> None:
         self.store = store
 
-    def page(self, ledger_id: UUID, viewer: UUID, *, as_of: int, known_at: int,
+    def page(self, ledger_id: UUID, reader: UUID | Audience, *, as_of: int, known_at: int,
              filters: dict[str, Any], include_retracted: bool = False,
              after: tuple[int, str] | None = None, limit: int = 50,
              opener: Opener) -> TimelinePage:
-        rows = self.store.page(ledger_id.hex, viewer.hex, as_of=as_of, known_at=known_at,
+        audience = audience_of(reader)
+        rows = self.store.page(ledger_id.hex, audience, as_of=as_of, known_at=known_at,
                                filters=filters, include_retracted=include_retracted,
                                after=after, limit=limit + 1)
         more = len(rows) > limit
         rows = rows[:limit]
         ids = [row["entry_id"] for row in rows]
         horizon = min(as_of, known_at)
-        responses = self.grouped("in_response_to", ids, viewer, known_at, as_of)
-        acks = self.grouped("care_id", ids, viewer, known_at, horizon, by_recorded=True)
+        responses = self.grouped("in_response_to", ids, audience, known_at, as_of)
+        acks = self.grouped("care_id", ids, audience, known_at, horizon, by_recorded=True)
         history = self.amendment_history(ids)
         items = [self.item(row, responses, acks, history, as_of, known_at, opener)
                  for row in rows]
         last = rows[-1] if rows and more else None
         return TimelinePage(items, (int(last["occurred_at"]), last["entry_id"]) if last else None)
 
-    def grouped(self, column: str, ids: list[str], viewer: UUID, known_at: int, until: int,
+    def grouped(self, column: str, ids: list[str], audience: Audience, known_at: int, until: int,
                 *, by_recorded: bool = False) -> dict[str, list[Any]]:
         found: dict[str, list[Any]] = defaultdict(list)
-        for row in self.store.linked(column, ids, viewer.hex, known_at):
+        for row in self.store.linked(column, ids, audience, known_at):
             moment = row["recorded_at"] if by_recorded else row["occurred_at"]
             if moment <= until:
                 found[row[column]].append(row)

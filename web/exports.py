@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from uuid import UUID
 
 from ledger.application import LedgerApplication
+from projections.audience import Audience
 from projections.export.csv_export import stream_csv
 from projections.export.pdf_report import build_pdf
 from projections.export.writer import ExportSource, Scope, stream_json
@@ -27,7 +28,9 @@ def take_export(app: LedgerApplication, reads: ReadModels, ledger_id: UUID, acto
                          "timezone": summary.timezone,
                          "opened_at": summary.opened_at.isoformat()},
               "partners": partners}
-    source = ExportSource(reads=reads, ledger_id=ledger_id, viewer=actor, header=header,
+    source = ExportSource(reads=reads, ledger_id=ledger_id, viewer=actor,
+                          audience=Audience.partner(actor, own_private=scope.include_private),
+                          header=header,
                           opener=app.keys.opener().open, signing_key=app.keys.signing_key(),
                           now=app.clock())
     return export_bytes(source, scope, fmt, {UUID(str(p["id"])).hex: str(p["display_name"] or "")

@@ -32,11 +32,14 @@ def list_shares(app: LedgerApplication, reads: ReadModels, ledger_id: UUID,
                 "expires_at": datetime.fromisoformat(data["expires_at"].replace("Z", "+00:00")),
                 "sections": data["sections"], "from": data["scope_from"],
                 "to": data["scope_to"], "revoked": False,
+                "private_entries_of": [UUID(row["actor"])] if data["include_private"] else [],
             }
         elif share_id.hex in shares and row["type"] == "ShareApproved":
             url = sealed_from_data(data["url"])
             shares[share_id.hex].update(approved_by=UUID(row["actor"]),
                                         url=opener.open(url) if url else None)
+            if data["include_private"]:
+                shares[share_id.hex]["private_entries_of"].append(UUID(row["actor"]))
         elif share_id.hex in shares:
             shares[share_id.hex]["revoked"] = True
     now = app.clock()

@@ -52,7 +52,7 @@ def build_pdf(source: ExportSource, scope: Scope, names: dict[str, str]) -> byte
                f"Prepared {now:%d %B %Y %H:%M} UTC.")
     report.say("This report shows how care flowed between the partners over time. It is "
                "not a score: there is no debt and no winner.")
-    balance = source.reads.balance.balance(source.ledger_id, source.viewer, end)
+    balance = source.reads.balance.balance(source.ledger_id, source.audience, end)
     if {"balance", "turns"} & set(scope.sections):
         chart(report, source, start, end, names, balance)
     if "balance" in scope.sections:
@@ -76,7 +76,7 @@ def build_pdf(source: ExportSource, scope: Scope, names: dict[str, str]) -> byte
 
 def chart(report: Report, source: ExportSource, start: datetime, end: datetime,
           names: dict[str, str], balance: dict[str, Any]) -> None:
-    frames = source.reads.balance.series(source.ledger_id, source.viewer,
+    frames = source.reads.balance.series(source.ledger_id, source.audience,
                                          max(start, end - timedelta(weeks=CHART_WEEKS_MAX)),
                                          end, end, 1)
     report.face("B", 12)
@@ -139,7 +139,7 @@ def window_weeks(balance: dict[str, Any]) -> int:
 
 def check_in_trend(report: Report, source: ExportSource, start: datetime, end: datetime,
                    names: dict[str, str]) -> None:
-    frames = source.reads.balance.series(source.ledger_id, source.viewer,
+    frames = source.reads.balance.series(source.ledger_id, source.audience,
                                          max(start, end - timedelta(weeks=CHART_WEEKS_MAX)),
                                          end, end, 1)
     report.face("B", 12)

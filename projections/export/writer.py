@@ -13,6 +13,7 @@ from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from projections.audience import Audience
 from projections.encoding import from_micros, micros, open_sealed
 from projections.export.chain import FORMAT, canonical, genesis, link, sign
 from projections.read_models import ReadModels
@@ -49,7 +50,8 @@ class Scope:
 class ExportSource:
     reads: ReadModels
     ledger_id: UUID
-    viewer: UUID
+    viewer: UUID  # who takes it: a partner, or the counsellor's id
+    audience: Audience  # what they see: entries, check-ins, private entries opted in
     header: dict[str, Any]  # ledger, partners
     opener: Opener
     signing_key: Ed25519PrivateKey
@@ -93,8 +95,8 @@ def events(source: ExportSource, scope: Scope) -> Iterator[dict[str, Any]]:
     after = 0
     while True:
         rows = source.reads.history.events(
-            source.ledger_id.hex, source.viewer.hex, after=after, known_at=micros(source.now),
-            limit=PAGE, own_private=scope.include_private)
+            source.ledger_id.hex, source.audience, after=after, known_at=micros(source.now),
+            limit=PAGE)
         for row in rows:
             moment = row["occurred_at"] or row["recorded_at"]
             if not scope.holds(moment):
@@ -121,13 +123,12 @@ def timeline_items(source: ExportSource, scope: Scope) -> Iterator[dict[str, Any
                "to": micros(scope.end) if scope.end else None}
     now, after = micros(source.now), None
     while True:
-        page = source.reads.timeline.page(source.ledger_id, source.viewer, as_of=now,
+        page = source.reads.timeline.page(source.ledger_id, source.audience, as_of=now,
                                           known_at=now, filters=filters, after=after,
                                           limit=PAGE, opener=source.opener,
                                           include_retracted=True)
         for item in page.items:
-            if scope.include_private or item["visibility"] == "shared":
-                yield json.loads(json.dumps(item, default=iso_default))
+            yield json.loads(json.dumps(item, default=iso_default))
         if page.next_after is None:
             return
         after = page.next_after
@@ -135,7 +136,7 @@ def timeline_items(source: ExportSource, scope: Scope) -> Iterator[dict[str, Any
 
 def summary(source: ExportSource, scope: Scope) -> dict[str, Any]:
     as_of = min(scope.end, source.now) if scope.end else source.now
-    balance = source.reads.balance.balance(source.ledger_id, source.viewer, as_of)
+    balance = source.reads.balance.balance(source.ledger_id, source.audience, as_of)
     chosen: dict[str, Any] = {"as_of": iso(as_of)}
     if "balance" in scope.sections:
         chosen.update({k: balance[k] for k in ("window", "partners", "mutuality",

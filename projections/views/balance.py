@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ledger.values import SupportType
+from projections.audience import Audience
 from projections.views.base import PostgresView, SQLiteView, ViewStore
 
 SUPPORT_TYPES = tuple(t.value for t in SupportType)
@@ -167,45 +168,53 @@ class BalanceStore(ViewStore):
 
     # ------------------------------------------------------------------- reads
 
-    def weekly(self, ledger_id: str, viewer: str, before_week: str) -> list[Any]:
-        """Whole weeks before `before_week`, summed over what the viewer may see."""
+    def weekly(self, ledger_id: str, audience: Audience, before_week: str) -> list[Any]:
+        """Whole weeks before `before_week`, summed over what the audience may see."""
         sums = ", ".join(f"SUM({c}) AS {c}" for c in BUCKET_COUNTS)
+        owners, params = audience.owners("owner")
         return self.query(f"SELECT week, partner, {sums} FROM {{buckets}} "  # noqa: S608
-                          "WHERE ledger_id = ? AND owner IN ('', ?) AND week < ? "
-                          "GROUP BY week, partner ORDER BY week", (ledger_id, viewer, before_week))
+                          f"WHERE ledger_id = ? AND {owners} AND week < ? "
+                          "GROUP BY week, partner ORDER BY week",
+                          (ledger_id, *params, before_week))
 
-    def care_rows(self, ledger_id: str, viewer: str, start: int, end: int) -> list[Any]:
-        return self.query("SELECT * FROM {care} WHERE ledger_id = ? AND owner IN ('', ?) "
+    def care_rows(self, ledger_id: str, audience: Audience, start: int, end: int) -> list[Any]:
+        return self.visible_rows("care", ledger_id, audience, start, end)
+
+    def need_rows(self, ledger_id: str, audience: Audience, start: int, end: int) -> list[Any]:
+        return self.visible_rows("needs", ledger_id, audience, start, end)
+
+    def visible_rows(self, table: str, ledger_id: str, audience: Audience, start: int,
+                     end: int) -> list[Any]:
+        owners, params = audience.owners("owner")
+        return self.query(f"SELECT * FROM {{{table}}} WHERE ledger_id = ? AND {owners} "  # noqa: S608
                           "AND retracted = 0 AND occurred_at >= ? AND occurred_at <= ?",
-                          (ledger_id, viewer, start, end))
+                          (ledger_id, *params, start, end))
 
-    def need_rows(self, ledger_id: str, viewer: str, start: int, end: int) -> list[Any]:
-        return self.query("SELECT * FROM {needs} WHERE ledger_id = ? AND owner IN ('', ?) "
-                          "AND retracted = 0 AND occurred_at >= ? AND occurred_at <= ?",
-                          (ledger_id, viewer, start, end))
-
-    def answers(self, ledger_id: str, viewer: str, need_ids: list[str]) -> list[Any]:
+    def answers(self, ledger_id: str, audience: Audience, need_ids: list[str]) -> list[Any]:
         """Care answering these needs, as (need, occurred_at), visible and standing."""
         if not need_ids:
             return []
         marks = ", ".join("?" * len(need_ids))
+        owners, params = audience.owners("owner")
         return self.query(f"SELECT in_response_to, occurred_at FROM {{care}} "  # noqa: S608
                           f"WHERE ledger_id = ? AND in_response_to IN ({marks}) "
-                          "AND owner IN ('', ?) AND retracted = 0",
-                          (ledger_id, *need_ids, viewer))
+                          f"AND {owners} AND retracted = 0",
+                          (ledger_id, *need_ids, *params))
 
     def ack_rows(self, ledger_id: str, start: int, end: int) -> list[Any]:
         return self.query("SELECT * FROM {acks} WHERE ledger_id = ? AND retracted = 0 "
                           "AND recorded_at >= ? AND recorded_at <= ?", (ledger_id, start, end))
 
-    def checkin_rows(self, ledger_id: str, viewer: str, first_week: str,
+    def checkin_rows(self, ledger_id: str, audience: Audience, first_week: str,
                      last_week: str) -> list[Any]:
-        """Check-ins in these weeks; the partner's only where the viewer checked in too."""
+        """Check-ins in these weeks that the audience may see."""
+        visible, params = audience.check_ins(
+            "c.author", "SELECT 1 FROM {checkins} o WHERE o.ledger_id = c.ledger_id "
+            "AND o.week = c.week", "o.author", [])
         return self.query(
-            "SELECT c.* FROM {checkins} c WHERE c.ledger_id = ? AND c.retracted = 0 "
-            "AND c.week >= ? AND c.week <= ? AND (c.author = ? OR EXISTS (SELECT 1 FROM "
-            "{checkins} mine WHERE mine.ledger_id = c.ledger_id AND mine.week = c.week "
-            "AND mine.author = ?))", (ledger_id, first_week, last_week, viewer, viewer))
+            "SELECT c.* FROM {checkins} c WHERE c.ledger_id = ? AND c.retracted = 0 "  # noqa: S608
+            f"AND c.week >= ? AND c.week <= ? AND {visible}",
+            (ledger_id, first_week, last_week, *params))
 
     def first_week(self, ledger_id: str) -> str | None:
         rows = self.query("SELECT MIN(week) AS week FROM {buckets} WHERE ledger_id = ?",

@@ -4,16 +4,19 @@ history endpoint and exports, without scanning the shared log per ledger."""
 from __future__ import annotations
 
 from typing import Any, ClassVar
+from uuid import UUID
 
+from projections.audience import Audience, audience_of
 from projections.views.base import PostgresView, SQLiteView, ViewStore
 
-VISIBLE_TO = """
-  (h.private_to IS NULL OR h.private_to = ? OR (h.shared_at IS NOT NULL AND h.shared_at <= ?))
-  AND (h.week IS NULL OR h.actor = ? OR EXISTS (
-        SELECT 1 FROM {events} mine WHERE mine.ledger_id = h.ledger_id
-        AND mine.type = 'CheckedIn' AND mine.week = h.week AND mine.actor = ?
-        AND mine.recorded_at <= ?))
-"""
+
+def visible_to(audience: Audience, known_at: int) -> tuple[str, list[Any]]:
+    """An event about an entry sees what the entry sees; `week` marks check-in events."""
+    return audience.sees(
+        "h", author="actor", not_check_in="h.week IS NULL", known_at=known_at,
+        same_week_check_ins="SELECT 1 FROM {events} o WHERE o.ledger_id = h.ledger_id "
+        "AND o.type = 'CheckedIn' AND o.week = h.week AND o.recorded_at <= ?")
+
 
 
 class HistoryStore(ViewStore):
@@ -59,20 +62,14 @@ class HistoryStore(ViewStore):
         self.run(cursor, "UPDATE {events} SET retracted_at = ? WHERE ledger_id = ? AND "
                  "entry_id = ? AND retracted_at IS NULL", (at, ledger_id, entry_id))
 
-    def events(self, ledger_id: str, viewer: str, *, after: int, known_at: int,
-               limit: int, own_private: bool = True) -> list[Any]:
-        """What the viewer may see, oldest first, recorded by `known_at`; without
-        `own_private`, the viewer's own private entries are left out too (exports)."""
-        mine = "" if own_private else \
-            " AND (h.private_to IS NULL OR (h.shared_at IS NOT NULL AND h.shared_at <= ?))"
-        params: list[Any] = [ledger_id, after, known_at, viewer, known_at, viewer, viewer,
-                             known_at]
-        if not own_private:
-            params.append(known_at)
+    def events(self, ledger_id: str, reader: UUID | Audience, *, after: int, known_at: int,
+               limit: int) -> list[Any]:
+        """What the reader may see, oldest first, recorded by `known_at`."""
+        visible, visible_params = visible_to(audience_of(reader), known_at)
         return self.query(
             "SELECT h.* FROM {events} h WHERE h.ledger_id = ? AND h.position > ? "  # noqa: S608
-            "AND h.recorded_at <= ? AND " + VISIBLE_TO + mine + " ORDER BY h.position LIMIT ?",
-            [*params, limit],
+            "AND h.recorded_at <= ? AND " + visible + " ORDER BY h.position LIMIT ?",
+            [ledger_id, after, known_at, *visible_params, limit],
         )
 
     def events_of_types(self, ledger_id: str, types: tuple[str, ...]) -> list[Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
+from projections.audience import Audience
 from projections.views.base import PostgresView, SQLiteView, ViewStore
 
 ENTRY_COLUMNS = (
@@ -88,13 +89,13 @@ class TimelineStore(ViewStore):
 
     # ------------------------------------------------------------------- reads
 
-    def page(self, ledger_id: str, viewer: str, *, as_of: int, known_at: int,
+    def page(self, ledger_id: str, audience: Audience, *, as_of: int, known_at: int,
              filters: dict[str, Any], include_retracted: bool, after: tuple[int, str] | None,
              limit: int) -> list[Any]:
-        """Entries the viewer may see, newest first, keyset-paginated."""
-        where = ["e.ledger_id = ?", "e.occurred_at <= ?", "e.recorded_at <= ?", VISIBLE]
-        params: list[Any] = [ledger_id, as_of, known_at, viewer, known_at, viewer, viewer,
-                             known_at]
+        """Entries the audience may see, newest first, keyset-paginated."""
+        visible, visible_params = visible_to(audience, known_at)
+        where = ["e.ledger_id = ?", "e.occurred_at <= ?", "e.recorded_at <= ?", visible]
+        params: list[Any] = [ledger_id, as_of, known_at, *visible_params]
         for column in ("kind", "support_type"):
             if filters.get(column):
                 where.append(f"e.{column} = ?")
@@ -118,16 +119,18 @@ class TimelineStore(ViewStore):
                + " ORDER BY e.occurred_at DESC, e.entry_id DESC LIMIT ?")
         return self.query(sql, [*params, limit])
 
-    def linked(self, column: str, ids: list[str], viewer: str, known_at: int) -> list[Any]:
+    def linked(self, column: str, ids: list[str], audience: Audience,
+               known_at: int) -> list[Any]:
         """Entries that answer (in_response_to) or acknowledge (care_id) these ids."""
         if not ids:
             return []
         marks = ", ".join("?" * len(ids))
+        visible, visible_params = visible_to(audience, known_at)
         return self.query(
             f"SELECT e.* FROM {{entries}} e WHERE e.{column} IN ({marks}) "  # noqa: S608
             "AND e.recorded_at <= ? AND (e.retracted_at IS NULL OR e.retracted_at > ?) AND "
-            + VISIBLE + " ORDER BY e.occurred_at",
-            [*ids, known_at, known_at, viewer, known_at, viewer, viewer, known_at])
+            + visible + " ORDER BY e.occurred_at",
+            [*ids, known_at, known_at, *visible_params])
 
     def amendments(self, entry_ids: list[str]) -> list[Any]:
         if not entry_ids:
@@ -141,13 +144,12 @@ class TimelineStore(ViewStore):
         return rows[0] if rows else None
 
 
-VISIBLE = """
-  (e.private_to IS NULL OR e.private_to = ? OR (e.shared_at IS NOT NULL AND e.shared_at <= ?))
-  AND (e.kind <> 'check_in' OR e.author = ? OR EXISTS (
-        SELECT 1 FROM {entries} mine WHERE mine.ledger_id = e.ledger_id
-        AND mine.kind = 'check_in' AND mine.week = e.week AND mine.author = ?
-        AND mine.recorded_at <= ?))
-"""
+def visible_to(audience: Audience, known_at: int) -> tuple[str, list[Any]]:
+    return audience.sees(
+        "e", author="author", not_check_in="e.kind <> 'check_in'", known_at=known_at,
+        same_week_check_ins="SELECT 1 FROM {entries} o WHERE o.ledger_id = e.ledger_id "
+        "AND o.kind = 'check_in' AND o.week = e.week AND o.recorded_at <= ?")
+
 
 
 class SQLiteTimelineView(TimelineStore, SQLiteView):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from tests.api.conftest import Api
@@ -83,3 +84,49 @@ def test_an_approval_retried_with_its_idempotency_key_returns_the_same_url(
     assert first.status_code == again.status_code == 200
     assert first.json["url"] == again.json["url"]
     assert api.client.get(first.json["url"]).status_code == 200
+
+
+def test_each_partner_decides_for_their_own_private_entries_and_check_ins_need_both(
+    api: Api, clock: ManualClock,
+) -> None:
+    """A counsellor sees a partner's private entries only with that partner's opt-in
+    (the requester's in the request, the approver's in the approval), and a week's
+    check-ins only once both partners checked in for it."""
+    alex, sam, ledger = api.couple()
+    for who, words in ((alex, "alex private words"), (sam, "sam private words")):
+        assert who.post(f"/api/v1/ledgers/{ledger}/needs", {
+            "need": words, "intensity": 2, "support_type": "emotional",
+            "visibility": "private"}).status_code == 201
+    alex.post(f"/api/v1/ledgers/{ledger}/check-ins",
+              {"week": "2026-W09", "felt_supported": 3, "note": "alex alone in W09"})
+    alex.post(f"/api/v1/ledgers/{ledger}/check-ins",
+              {"week": "2026-W10", "felt_supported": 8, "note": "alex in W10"})
+    sam.post(f"/api/v1/ledgers/{ledger}/check-ins",
+             {"week": "2026-W10", "felt_supported": 6, "note": "sam in W10"})
+    expires = (clock.now + timedelta(days=30)).isoformat()
+
+    def shared_view(requester_opts_in: bool, approver_opts_in: bool) -> tuple[str, str]:
+        share = alex.post(f"/api/v1/ledgers/{ledger}/shares", {
+            "label": "c", "expires_at": expires,
+            "include_private": requester_opts_in}).json["id"]
+        url = sam.post(f"/api/v1/ledgers/{ledger}/shares/{share}/approval",
+                       {"include_private": approver_opts_in}).json["url"]
+        api.sync()
+        download = api.client.get(f"{url}/download.json")
+        text = download.get_data(as_text=True)
+        download.close()
+        return api.client.get(url).get_data(as_text=True), text
+
+    for requester, approver in ((False, False), (True, False), (False, True), (True, True)):
+        for shown in shared_view(requester, approver):
+            assert ("alex private words" in shown) is requester
+            assert ("sam private words" in shown) is approver
+            assert "alex in W10" in shown and "sam in W10" in shown
+            assert "alex alone in W09" not in shown
+
+    page, export = shared_view(False, False)
+    counted = json.loads(export)["summary"]["check_ins"]
+    assert sorted(c["count"] for c in counted.values()) == [1, 1]
+    assert "Weekly check-ins" in page
+    listed = alex.get(f"/api/v1/ledgers/{ledger}/shares").json["items"]
+    assert sorted(len(s["private_entries_of"]) for s in listed) == [0, 0, 1, 1, 2]

@@ -100,7 +100,7 @@ def test_two_partners_pair_express_answer_acknowledge_and_replay(
 
 
 @pytest.mark.slow
-def test_a_counsellor_reads_an_approved_share_and_nothing_private(
+def test_a_counsellor_reads_an_approved_share_with_only_opted_in_private_entries(
     chromium: Any, served: Served,
 ) -> None:
     alex_context, sam_context = chromium.new_context(), chromium.new_context()
@@ -126,19 +126,29 @@ def test_a_counsellor_reads_an_approved_share_and_nothing_private(
     alex.get_by_label("Private: only I will see it").first.check()
     alex.get_by_role("button", name="Record need").click()
 
+    sam.goto(f"{served.url}{ledger_url}")
+    sam.locator("summary", has_text="I need something").click()
+    sam.get_by_label("What I need").fill("Sam lets the counsellor read this")
+    sam.get_by_label("Private: only I will see it").first.check()
+    sam.get_by_role("button", name="Record need").click()
+
     alex.goto(f"{served.url}{ledger_url}/shares")
     alex.get_by_label("For whom").fill("Dr. Rivera")
     alex.get_by_role("button", name="Ask for a share").click()
     sam.goto(f"{served.url}{ledger_url}/shares")
     reload_until(sam, "Dr. Rivera")
+    sam.get_by_label("Include my own private entries").first.check()
     sam.get_by_role("button", name="Approve").click()
     reload_until(sam, "Link for the counsellor")
+    assert "Includes the private entries of Sam" in sam.content()
     link = sam.locator("code.share-url").inner_text().strip()
 
     counsellor = chromium.new_context().new_page()
     counsellor.goto(link)
     reload_until(counsellor, "Shared with the counsellor")
+    reload_until(counsellor, "Sam lets the counsellor read this")
     assert "Never for the counsellor" not in counsellor.content()
+    assert "private, shared by its author for counselling" in counsellor.content()
     assert "Shared with you" in counsellor.content()
     screenshot(counsellor, "counsellor-view")
     alex.goto(f"{served.url}{ledger_url}/shares")

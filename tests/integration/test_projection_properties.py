@@ -161,7 +161,7 @@ def check_properties(settings: Any, steps: list[tuple[str, int, int]], cut: int)
                                              opener=app.keys.opener().open).items
                 expected = reference_entries(app, couple.ledger_id, viewer, as_of)
                 assert {UUID(i["id"]).hex for i in shown} == expected
-                history = models.history.events(couple.ledger_id.hex, viewer.hex, after=0,
+                history = models.history.events(couple.ledger_id.hex, viewer, after=0,
                                                 known_at=FAR, limit=10_000)
                 for row in history:
                     assert row["private_to"] in (None, viewer.hex) or row["shared_at"]

@@ -73,7 +73,7 @@ def test_private_entries_are_for_their_author_only(settings, couple: Couple,
     catch_up(settings)
     assert [i["id"] for i in page(read_models, couple, couple.alex).items] == [str(secret.id)]
     assert page(read_models, couple, couple.sam).items == []
-    raw_for_sam = read_models.history.events(couple.ledger_id.hex, couple.sam.hex, after=0,
+    raw_for_sam = read_models.history.events(couple.ledger_id.hex, couple.sam, after=0,
                                              known_at=FAR, limit=500)
     assert "NeedExpressed" not in {row["type"] for row in raw_for_sam}
 
@@ -138,7 +138,7 @@ def test_retracted_entries_leave_the_timeline_unless_asked_for(
     assert page(read_models, couple, couple.alex).items == []
     [shown] = page(read_models, couple, couple.alex, include_retracted=True).items
     assert shown["retracted"] is True
-    raw = read_models.history.events(couple.ledger_id.hex, couple.alex.hex, after=0,
+    raw = read_models.history.events(couple.ledger_id.hex, couple.alex, after=0,
                                      known_at=FAR, limit=500)
     assert [r["retracted_at"] is not None for r in raw if r["type"] == "MomentShared"] == [True]
 

@@ -394,6 +394,32 @@ def test_a_revoked_or_expired_share_cannot_be_approved() -> None:
         approve(ledger, expiring, now=START + timedelta(days=31))
 
 
+def test_each_partner_opts_in_for_their_own_private_entries_only() -> None:
+    ledger = joined()
+    share_id = request(ledger, include_private=True)
+    ledger.approve_share(SAM, share_id=share_id, include_private=False, token_hash="t",
+                         url=sealed(), now=START)
+    assert ledger.shares[share_id.hex][7] == [ledger.partners.index(ALEX.hex)]
+
+
+def test_a_snapshot_taken_before_shares_held_their_opt_ins_loads_through_its_upcaster(
+) -> None:
+    ledger = joined()
+    share_id = request(ledger)
+    snapshot = Ledger.Snapshot.take(ledger)
+    old_state = dict(snapshot.state)  # as a v1 snapshot held it: no class version, no opt-ins
+    assert old_state.pop("class_version") == 2
+    old_state["shares"] = {k: v[:7] for k, v in old_state["shares"].items()}
+    old = Ledger.Snapshot(originator_id=snapshot.originator_id,
+                          originator_version=snapshot.originator_version,
+                          timestamp=snapshot.timestamp, topic=snapshot.topic, state=old_state)
+    loaded = old.mutate(None)
+    assert isinstance(loaded, Ledger)
+    assert loaded.shares[share_id.hex][7] == []
+    approve(loaded, share_id)
+    assert loaded.shares[share_id.hex][1] is True
+
+
 @pytest.mark.parametrize("overrides", [{"sections": []}, {"sections": ["diary"]},
                          {"expires_at": START}, {"scope_from": START, "scope_to": START}])
 def test_a_share_with_an_invalid_scope_is_refused(overrides: dict[str, Any]) -> None:

@@ -99,7 +99,7 @@ def events(query: dict[str, Any], ledger_id: UUID) -> Response:
     known_at = micros(moment(query, "known_at"))
     scope = scope_of(ledger_id, query)
     after = decode_cursor(query.get("cursor"), scope) or query["after"]
-    rows = services().reads.history.events(ledger_id.hex, g.account_id.hex, after=int(after),
+    rows = services().reads.history.events(ledger_id.hex, g.account_id, after=int(after),
                                            known_at=known_at, limit=query["limit"] + 1)
     more = len(rows) > query["limit"]
     rows = rows[: query["limit"]]

@@ -30,14 +30,12 @@ class ShareIn(Schema):
     sections = fields.List(fields.String(validate=validate.OneOf(SECTIONS)),
                            load_default=list(SECTIONS), validate=validate.Length(min=1))
     include_private = fields.Boolean(load_default=False, metadata={
-        "description": "The requester's choice for their own private entries. Recorded; "
-                       "counsellor views do not show private entries yet."})
+        "description": "Whether the counsellor sees the requester's own private entries."})
 
 
 class ApprovalIn(Schema):
     include_private = fields.Boolean(load_default=False, metadata={
-        "description": "The approver's choice for their own private entries. Recorded; "
-                       "counsellor views do not show private entries yet."})
+        "description": "Whether the counsellor sees the approver's own private entries."})
 
 
 class ShareOut(Schema):
@@ -51,6 +49,8 @@ class ShareOut(Schema):
     from_ = fields.String(data_key="from", attribute="from", dump_only=True, allow_none=True)
     to = fields.String(dump_only=True, allow_none=True)
     url = fields.String(dump_only=True, allow_none=True)
+    private_entries_of = fields.List(fields.UUID(), dump_only=True, metadata={
+        "description": "The partners who let their own private entries reach the counsellor."})
     accesses = fields.Integer(dump_only=True)
     last_access = fields.String(dump_only=True, allow_none=True)
     position = fields.Integer(dump_only=True)

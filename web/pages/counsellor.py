@@ -11,6 +11,7 @@ from flask import Response, render_template, stream_with_context
 
 from ledger.encoding_time import micros
 from ledger.sharing import COUNSELLOR
+from projections.audience import Audience
 from projections.export.writer import ExportSource, Scope
 from web.exports import FORMATS, export_bytes, filename
 from web.pages.common import blp
@@ -21,12 +22,15 @@ def share_context(token: str, what: str) -> dict[str, Any]:
     app = services().ledger
     ledger, share_id = app.open_share(token, what)
     summary = app.describe(ledger)
-    share = ledger.shares[share_id.hex]  # [..., sections, from, to]: the approved scope
-    sections, start, end = share[4], share[5], share[6]
+    share = ledger.shares[share_id.hex]  # [..., sections, from, to, private owners]
+    sections, start, end, private_owners = share[4], share[5], share[6], share[7]
     scope = Scope(sections=tuple(sections), start=_parse(start) if start else None,
-                  end=_parse(end) if end else None)
+                  end=_parse(end) if end else None, include_private=bool(private_owners))
+    audience = Audience.counsellor(ledger.partners,
+                                   [ledger.partners[i] for i in private_owners])
     return {"app": app, "ledger": ledger, "summary": summary, "scope": scope,
-            "names": {p.id.hex: p.display_name or "(erased)" for p in summary.partners}}
+            "audience": audience,
+            "names": summary.names()}
 
 
 def _parse(text: str) -> Any:
@@ -44,9 +48,11 @@ def counsellor_view(token: str) -> str:
         filters = {"from": micros(scope.start) if scope.start else None,
                    "to": micros(scope.end) if scope.end else None}
         items = services().reads.timeline.page(
-            ledger.id, COUNSELLOR, as_of=micros(as_of), known_at=micros(now), filters=filters,
-            limit=200, opener=app.keys.opener().open).items
-    balance = services().reads.balance.balance(ledger.id, COUNSELLOR, as_of) \
+            ledger.id, context["audience"], as_of=micros(as_of), known_at=micros(now),
+            filters=filters, limit=200, opener=app.keys.opener().open).items
+        if "check_ins" not in scope.sections:
+            items = [item for item in items if item["kind"] != "check_in"]
+    balance = services().reads.balance.balance(ledger.id, context["audience"], as_of) \
         if {"balance", "turns"} & set(scope.sections) else None
     return render_template("pages/counsellor.html", token=token, items=items, balance=balance,
                            as_of=as_of, **context)
@@ -64,6 +70,7 @@ def counsellor_download(token: str, fmt: str) -> Response:
               "partners": [{"id": str(p.id), "display_name": p.display_name}
                            for p in summary.partners]}
     source = ExportSource(reads=services().reads, ledger_id=summary.id, viewer=COUNSELLOR,
+                          audience=context["audience"],
                           header=header, opener=app.keys.opener().open,
                           signing_key=app.keys.signing_key(), now=app.clock())
     chunks = export_bytes(source, context["scope"], fmt, context["names"])

@@ -100,7 +100,7 @@ def home_context(ledger_id: UUID, errors: dict[str, Any], form: dict[str, Any]) 
     app, reads = services().ledger, services().reads
     ledger = app.get_ledger(ledger_id, g.account_id)
     summary = app.describe(ledger)
-    names = {p.id.hex: (p.display_name or "(erased)") for p in summary.partners}
+    names = summary.names()
     as_of, chosen_week = as_of_for(request.args.get("week"), ledger.timezone)
     opener = app.keys.opener().open
     after = parse_after(request.args.get("after"))
@@ -329,8 +329,9 @@ def shares_page(ledger_id: UUID) -> str | Response | tuple[str, int]:
             else:
                 return redirect(url_for("pages.shares_page", ledger_id=ledger_id), 303)
     listed = list_shares(app, services().reads, ledger_id, g.account_id)
+    names = summary.names()
     return render_template("pages/shares.html", ledger=summary, shares=listed, errors=errors,
-                           sections=SECTIONS, me=g.account_id,
+                           sections=SECTIONS, me=g.account_id, names=names,
                            pending_view=services().reads.position() < app.max_position()), \
         422 if errors else 200
 
