@@ -7,18 +7,31 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar
 from uuid import UUID, uuid4
 
+from bench.context import BenchContext
 from ledger.application import LedgerApplication
+from ledger.config import Settings
 from ledger.domainmodel import Ledger
 from ledger.sealing import partner_key_id
 from ledger.values import Adequacy, MomentKind, Outcome, SupportType, Visibility
 from ledger.weeks import week_of
+from projections.runner import PROJECTIONS, rebuild
 
 SAVE_EVERY = 20  # ledgers per transaction
 SAVE_EVENTS = 5000  # a long ledger is saved in parts of this many events
 MEAN_GAP = timedelta(hours=16.5)  # between a couple's entries, by default
+
+
+class BulkLoader(LedgerApplication):
+    """Saves generated history without a snapshot every 50 events (each would load
+    the ledger again); `seed_instance` takes one snapshot per ledger at the end,
+    so loading a generated ledger costs what loading a lived-in one does."""
+
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {}
 
 
 def generate(app: LedgerApplication, ledgers: int, events_each: int, seed: int = 1,
@@ -115,3 +128,45 @@ def _fill(app: LedgerApplication, rng: random.Random, ledger: Ledger, people: tu
             ledger.share_moment(actor, entry_id=uuid4(), occurred_at=now,
                                 kind=rng.choice(list(MomentKind)), text=words[actor],
                                 visibility=Visibility.SHARED, now=now)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """`ledgers` couples of about `events_each` events each, spread over `span`."""
+
+    ledgers: int
+    events_each: int
+    span: timedelta | None = None
+    seed: int = 1
+
+
+def seed_instance(settings: Settings, context: BenchContext,
+                  *plans: Plan) -> list[list[tuple[UUID, UUID, UUID]]]:
+    """Generates each plan's ledgers into an instance, then builds its views (in
+    batches, as `ebbflow rebuild` does), with progress bars; answers the couples
+    of each plan."""
+    app = BulkLoader(settings)
+    snapshots = LedgerApplication(settings)
+    made = []
+    try:
+        for plan in plans:
+            with context.progress(f"generating {plan.ledgers:,} × {plan.events_each:,} events",
+                                  plan.ledgers) as advance:
+                couples = generate(app, plan.ledgers, plan.events_each, seed=plan.seed,
+                                   span=plan.span, progress=advance)
+            for ledger_id, _, _ in couples:
+                snapshots.take_snapshot(ledger_id)
+            made.append(couples)
+    finally:
+        app.close()
+        snapshots.close()
+    total = sum(plan.ledgers * plan.events_each for plan in plans)
+    with context.progress("building the views", 3 * total) as advance:
+        done: dict[str, int] = {}
+
+        def report(name: str, position: int, end: int) -> None:
+            done[name] = position
+            advance(sum(done.values()))
+
+        rebuild(settings, PROJECTIONS, report)
+    return made

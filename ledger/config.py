@@ -20,7 +20,7 @@ from ledger.exceptions import ConfigurationError
 DEFAULT_DATABASE_URL = "sqlite:///./var/ebbflow.db"
 APP_NAME = "ebbflow_ledger"  # prefixes PostgreSQL tables; env keys EBBFLOW_LEDGER_*
 SNAPSHOT_INTERVAL = 50
-AGGREGATE_CACHE_SIZE = 2000
+AGGREGATE_CACHE_SIZE = 200  # ledgers per process; a 100k-entry one is ~50 MB in memory
 
 
 @dataclass(frozen=True)

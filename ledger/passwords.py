@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -11,7 +13,12 @@ MIN_PASSWORD_LENGTH = 10
 class Passwords:
     def __init__(self, time_cost: int, memory_cost: int) -> None:
         self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost)
-        self._dummy = self._hasher.hash("a password nobody has")
+
+    @cached_property
+    def _dummy(self) -> str:
+        """Made on first use: each hash takes `memory_cost` (64 MiB) for a moment, which
+        a process that never checks a password (projector, exports, CLI) need not pay."""
+        return self._hasher.hash("a password nobody has")
 
     def hash(self, password: str) -> str:
         return self._hasher.hash(password)

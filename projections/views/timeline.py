@@ -39,6 +39,7 @@ class TimelineStore(ViewStore):
         "(ledger_id, occurred_at DESC, entry_id DESC)",
         "CREATE INDEX IF NOT EXISTS timeline_responses ON {entries} (in_response_to)",
         "CREATE INDEX IF NOT EXISTS timeline_acks ON {entries} (care_id)",
+        "CREATE INDEX IF NOT EXISTS timeline_by_week ON {entries} (ledger_id, week, kind)",
         "CREATE TABLE IF NOT EXISTS {amendments} ("
         "entry_id TEXT NOT NULL, recorded_at BIGINT NOT NULL, changes TEXT NOT NULL, "
         "reason TEXT NOT NULL, PRIMARY KEY (entry_id, recorded_at))",

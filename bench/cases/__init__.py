@@ -1,0 +1,1 @@
+"""One module per benchmark of the issue's table; each `run(context)` answers Results."""

@@ -1,0 +1,67 @@
+"""Benchmark 3: rebuilding each view from 1,000,000 events (10,000 ledgers × 100)
+on SQLite, against reading and decoding the same log with no writes, each in a
+fresh process whose peak memory is read too."""
+
+from __future__ import annotations
+
+import time
+
+from bench.context import BenchContext
+from bench.datasets import Plan, seed_instance
+from bench.measure import in_fresh_process, rss_mb
+from bench.results import Result
+from bench.workspace import workspace
+from ledger.config import Settings
+from ledger.log import LedgerLog
+from projections.runner import PROJECTIONS, REBUILD_BATCH, rebuild
+
+PEAK_TARGET_MB = 200
+RATIO_TARGET = 1 / 3
+
+
+def read_and_decode(settings: Settings) -> dict[str, float]:
+    log = LedgerLog(env=settings.eventsourcing_env())
+    started, position, count = time.perf_counter(), 0, 0
+    while True:
+        notifications = log.recorder.select_notifications(
+            start=position, limit=REBUILD_BATCH, inclusive_of_start=False)
+        if not notifications:
+            break
+        for notification in notifications:
+            log.mapper.to_domain_event(notification)
+        count += len(notifications)
+        position = notifications[-1].id
+    seconds = time.perf_counter() - started
+    log.close()
+    return {"events": count, "seconds": seconds, "peak": rss_mb()[1]}
+
+
+def rebuild_one(settings: Settings, name: str) -> dict[str, float]:
+    started = time.perf_counter()
+    replayed = rebuild(settings, [name])[name]
+    return {"events": replayed, "seconds": time.perf_counter() - started, "peak": rss_mb()[1]}
+
+
+def run(context: BenchContext) -> list[Result]:
+    ledgers = context.scale(10_000, 500)
+    with workspace("sqlite") as settings:
+        seed_instance(settings, context, Plan(ledgers, 100, seed=3))
+        context.say("baseline: reading and decoding the whole log")
+        base = in_fresh_process(read_and_decode, settings)
+        figures = {}
+        for name in PROJECTIONS:
+            context.say(f"rebuilding {name}")
+            figures[name] = in_fresh_process(rebuild_one, settings, name)
+    base_rate = base["events"] / base["seconds"]
+    results = []
+    for name, f in figures.items():
+        rate = f["events"] / f["seconds"]
+        ratio = rate / base_rate
+        results.append(Result(
+            3, f"rebuild {name}: {f['events']:,.0f} events (SQLite)", rate, "events/s",
+            baseline=f"{base_rate:,.0f} events/s read+decode",
+            target=f"≥ 1/3 of baseline; peak ≤ {PEAK_TARGET_MB} MB",
+            met=ratio >= RATIO_TARGET and f["peak"] <= PEAK_TARGET_MB,
+            detail=f"ratio {ratio:.2f}; peak {f['peak']:.0f} MB (baseline's "
+                   f"{base['peak']:.0f} MB); {f['seconds']:.0f} s"))
+    return results

@@ -1,0 +1,60 @@
+"""A throwaway instance for one benchmark: a SQLite file in a temporary folder, or
+a schema of its own in the local PostgreSQL, migrated, with its keys."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+
+from ledger.application import migrate
+from ledger.config import Settings
+from projections.runner import migrate_views
+
+POSTGRES_URL = os.environ.get("EBBFLOW_BENCH_POSTGRES_URL",
+                              "postgresql://postgres@127.0.0.1:5432/test")
+FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_cost": 8192}
+
+
+def postgres_available() -> bool:
+    try:
+        psycopg.connect(POSTGRES_URL, connect_timeout=3).close()
+    except psycopg.OperationalError:
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def workspace(backend: str) -> Iterator[Settings]:
+    root = Path(tempfile.mkdtemp(prefix=f"ebbflow-bench-{backend}-"))
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    url = f"sqlite:///{root}/ebbflow.db" if backend == "sqlite" \
+        else f"{POSTGRES_URL}?schema={schema}"
+    if backend == "postgres":
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+            admin.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        settings = Settings.from_env({"EBBFLOW_DATABASE_URL": url,
+                                      "EBBFLOW_DATA_DIR": str(root / "keys")})
+        settings = settings.with_changes(**FAST_HASHING)
+        migrate(settings)
+        migrate_views(settings)
+        yield settings.with_changes(create_tables=False)
+    finally:
+        if backend == "postgres":
+            with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+                admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def environment(settings: Settings) -> dict[str, str]:
+    """What a child process (`ebbflow serve`, a projector) needs to open this instance."""
+    return {**os.environ, "EBBFLOW_DATABASE_URL": settings.database_url,
+            "EBBFLOW_DATA_DIR": str(settings.data_dir), "EBBFLOW_CIPHER_KEY": settings.cipher_key,
+            "EBBFLOW_SECRET_KEY": settings.secret_key, "EBBFLOW_CREATE_TABLES": "no"}
