@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 PORT ?= 8000
 
-.PHONY: install run test test-fast lint clean
+.PHONY: install run test test-fast lint bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,8 +28,17 @@ test: install
 
 ## lint: ruff and mypy strict
 lint: install
-	$(VENV)/bin/ruff check ledger projections web tests
+	$(VENV)/bin/ruff check ledger projections web bench tests
 	$(VENV)/bin/mypy
+
+## bench: every benchmark at full scale (about 15 minutes); writes bench/RESULTS.md.
+## Needs wrk (Debian package) and uses the local PostgreSQL when it is up.
+bench: install
+	$(VENV)/bin/ebbflow bench
+
+## bench-quick: a scaled-down run as a smoke test (CI runs it; nothing asserted)
+bench-quick: install
+	$(VENV)/bin/ebbflow bench --quick
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -18,6 +18,7 @@ from pathlib import Path
 import requests
 
 from bench.workspace import environment
+from ledger.application import LedgerApplication
 from ledger.config import Settings
 
 GUNICORN_CONFIG = Path(__file__).resolve().parents[1] / "deploy" / "gunicorn.conf.py"
@@ -88,16 +89,20 @@ def bare_gunicorn(workers: int) -> contextlib.AbstractContextManager[Served]:
     return serving(command, dict(os.environ), port)
 
 
-def make_couples(url: str, count: int, tag: str) -> list[BenchCouple]:
-    """Signs up two partners per couple, opens a ledger and joins it over HTTP."""
+def make_couples(url: str, settings: Settings, count: int, tag: str) -> list[BenchCouple]:
+    """Two partners per couple (accounts made in-process: sign-up is rate-limited per
+    address), who sign in, open a ledger and join it over HTTP."""
+    app = LedgerApplication(settings)
+    emails = [f"{tag}-{n}-{who}@bench.example" for n in range(count) for who in ("a", "b")]
+    try:
+        for email in emails:
+            app.sign_up(email, PASSWORD, email[0].upper())
+    finally:
+        app.close()
     couples = []
     for n in range(count):
         tokens = []
-        for who in ("a", "b"):
-            email = f"{tag}-{n}-{who}@bench.example"
-            created = requests.post(f"{url}/api/v1/accounts", json={
-                "email": email, "password": PASSWORD, "display_name": who.upper()}, timeout=30)
-            created.raise_for_status()
+        for email in emails[2 * n: 2 * n + 2]:
             token = requests.post(f"{url}/api/v1/tokens", json={
                 "email": email, "password": PASSWORD}, timeout=30)
             token.raise_for_status()

@@ -20,10 +20,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from math import comb
+from functools import lru_cache
+from math import comb, sqrt
 
 TURN_WINDOW_WEEKS = 6
 TURN_CONFIDENCE = 0.975
+# Beyond this many trials the exact tail (a sum of big binomial coefficients) is
+# decided by the normal approximation when it is clearly on one side of the
+# threshold: a busy couple's 6-week window holds hundreds of care entries, and the
+# exact sums took ~1 s per balance read. `tests/unit/test_turns.py` checks that the
+# decision equals the exact one for every count up to 400 trials.
+EXACT_UP_TO = 60
+CLEAR_MARGIN = 0.3  # in standard deviations around the threshold's z (1.96)
+THRESHOLD_Z = 1.959963984540054
 
 
 @dataclass(frozen=True)
@@ -33,11 +42,24 @@ class Turn:
     to_partner: str
 
 
+@lru_cache(maxsize=65536)
 def evidence_of_carrying_more(mine: int, theirs: int) -> float:
     """P(my share of the care > ½) under a uniform prior: an exact binomial tail."""
     trials = mine + theirs + 1
     favourable: int = sum(comb(trials, k) for k in range(mine + 1))
-    return float(favourable) / float(2**trials)
+    outcomes: int = 2**trials
+    return favourable / outcomes  # exact int division: no overflow beyond 1023 trials
+
+
+def carries_more(mine: int, theirs: int) -> bool:
+    """Whether the evidence reaches TURN_CONFIDENCE: exact for small counts, else the
+    normal approximation with continuity correction unless it is near the threshold."""
+    trials = mine + theirs + 1
+    if trials > EXACT_UP_TO:
+        z = (mine + 0.5 - trials / 2) / (sqrt(trials) / 2)
+        if abs(z - THRESHOLD_Z) > CLEAR_MARGIN:
+            return z > THRESHOLD_Z
+    return evidence_of_carrying_more(mine, theirs) >= TURN_CONFIDENCE
 
 
 def detect_turns(weeks: list[tuple[date, int, int]], partners: tuple[str, str]) -> list[Turn]:
@@ -52,7 +74,7 @@ def detect_turns(weeks: list[tuple[date, int, int]], partners: tuple[str, str]) 
             other = 1 - candidate
             if candidate == leader:
                 continue
-            if evidence_of_carrying_more(counts[candidate], counts[other]) >= TURN_CONFIDENCE:
+            if carries_more(counts[candidate], counts[other]):
                 if leader is not None:
                     turns.append(Turn(monday, partners[leader], partners[candidate]))
                 leader = candidate

@@ -18,6 +18,8 @@ from uuid import UUID
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from bench.runner import CASES as BENCH_CASES
+from bench.runner import main as run_bench
 from ledger.application import LedgerApplication, migrate
 from ledger.config import Settings
 from ledger.demo import create_demo
@@ -185,6 +187,10 @@ def _where(settings: Settings) -> str:
     return settings.database_url.split("@")[-1]
 
 
+def cmd_bench(args: argparse.Namespace, settings: Settings | None) -> int:
+    return run_bench(quick=args.quick, only=args.only, write=args.write or None)
+
+
 COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace, Settings], int]]] = {
     "migrate": ("create the tables and the instance's keys (run once per deployment)",
                 cmd_migrate),
@@ -195,6 +201,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace, Settings], int]]] =
     "export": ("export what a partner may see, as verifiable JSON or CSV", cmd_export),
     "verify": ("check an export's hash chain and signature", cmd_verify),
     "import": ("restore a complete export as a new ledger of an account", cmd_import),
+    "bench": ("run the benchmarks on throwaway instances; print and record the results",
+              cmd_bench),
 }
 
 
@@ -234,6 +242,13 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("file")
             command.add_argument("--account", required=True,
                                  help="the account that takes the exporting partner's place")
+        if name == "bench":
+            command.add_argument("--quick", action="store_true",
+                                 help="a scaled-down run (a smoke test, about a minute)")
+            command.add_argument("--only", action="append", choices=BENCH_CASES,
+                                 help="run only this case (repeatable)")
+            command.add_argument("--write", action="store_true",
+                                 help="write bench/RESULTS.md even for a quick or partial run")
         if name == "rebuild":
             command.add_argument("view", nargs="?", default="all",
                                  choices=[*PROJECTIONS, "all"], help="which view (default all)")
@@ -242,6 +257,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "bench":  # its own throwaway instances: no settings, no keys
+        return cmd_bench(args, None)
     try:
         settings = Settings.from_env()
         return COMMANDS[args.command][1](args, settings)

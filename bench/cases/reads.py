@@ -21,7 +21,7 @@ from projections.read_models import ReadModels
 
 START = datetime(2021, 1, 4, 9, tzinfo=UTC)
 FIVE_YEARS = timedelta(days=5 * 365)
-ENTRY_SHARE = 0.95  # of generated events that are entries (the rest: opening, resolutions)
+ENTRY_SHARE = 0.94  # of generated events that are entries (the rest: opening, resolutions)
 
 
 def timed(call: Callable[[], Any], samples: int) -> list[float]:

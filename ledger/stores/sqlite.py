@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import struct
 import threading
 import time
 from collections.abc import Collection, Iterator, Sequence
@@ -51,11 +52,17 @@ class PollingSubscription(ListenNotifySubscription[SQLiteApplicationRecorder]):
             self._timer_thread.join()
 
 
+FLOCK = "@hhqqi"  # struct flock on Linux: type, whence, start, length, pid (0 for OFD)
+
+
+def _lock_byte(fd: int, offset: int, kind: int) -> None:
+    fcntl.fcntl(fd, fcntl.F_OFD_SETLKW, struct.pack(FLOCK, kind, os.SEEK_SET, offset, 1, 0))
+
+
 class SQLiteLedgerRecorder(AuxiliaryTables, SQLiteApplicationRecorder):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._lock_fd: int | None = None
-        self._lock_fd_guard = threading.Lock()
+        self._lock_path = f"{self.datastore.pool.db_name}.locks"
 
     def subscribe(self, gt: int | None = None,
                   topics: Sequence[str] = ()) -> Subscription[ApplicationRecorder]:
@@ -63,24 +70,23 @@ class SQLiteLedgerRecorder(AuxiliaryTables, SQLiteApplicationRecorder):
 
     @contextmanager
     def writer_lock(self, aggregate_ids: Collection[UUID]) -> Iterator[None]:
-        """Serialises writers of the same aggregates across processes, so a hot
-        ledger's writers queue instead of losing version races. One byte per
-        in-process lock stripe of a `.locks` file beside the database (POSIX
-        record locks are per process; the stripe lock covers the threads)."""
-        fd = self._lock_file()
+        """Serialises writers of the same aggregates across processes and threads, so
+        a hot ledger's writers queue instead of losing version races: one byte per
+        lock stripe of a `.locks` file beside the database, locked with an open file
+        description lock on a descriptor of this call's own. (Classic POSIX record
+        locks belong to the process: two threads of one worker shared them, and the
+        kernel reported EDEADLK for waits that were no deadlock, seen under load.)"""
         stripes = sorted({aggregate_id.int % STRIPES for aggregate_id in aggregate_ids})
-        with ExitStack() as stack:
-            for stripe in stripes:
-                fcntl.lockf(fd, fcntl.LOCK_EX, 1, stripe)
-                stack.callback(fcntl.lockf, fd, fcntl.LOCK_UN, 1, stripe)
-            yield
+        fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            with ExitStack() as stack:
+                for stripe in stripes:
+                    _lock_byte(fd, stripe, fcntl.F_WRLCK)
+                    stack.callback(_lock_byte, fd, stripe, fcntl.F_UNLCK)
+                yield
+        finally:
+            os.close(fd)
 
-    def _lock_file(self) -> int:
-        with self._lock_fd_guard:
-            if self._lock_fd is None:
-                path = f"{self.datastore.pool.db_name}.locks"
-                self._lock_fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-            return self._lock_fd
     def construct_create_table_statements(self) -> list[str]:
         return [
             *super().construct_create_table_statements(),

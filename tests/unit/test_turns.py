@@ -7,7 +7,9 @@ import statistics
 from datetime import date, timedelta
 
 from projections.turns import (
+    TURN_CONFIDENCE,
     TURN_WINDOW_WEEKS,
+    carries_more,
     detect_turns,
     evidence_of_carrying_more,
 )
@@ -24,6 +26,16 @@ def test_evidence_is_the_exact_binomial_tail() -> None:
     assert evidence_of_carrying_more(0, 0) == 0.5
     assert evidence_of_carrying_more(5, 0) == 1 - 1 / 64
     assert evidence_of_carrying_more(10, 2) == 1 - (1 + 13 + 78) / 2**13
+
+
+def test_the_fast_decision_equals_the_exact_tail_for_every_count_up_to_400_trials() -> None:
+    for trials in range(1, 401):
+        favourable, coefficient = 0, 1  # running sum of C(trials, k), and C(trials, k)
+        for mine in range(trials):
+            favourable += coefficient
+            coefficient = coefficient * (trials - mine) // (mine + 1)
+            exact = favourable * 1000 >= round(TURN_CONFIDENCE * 1000) * 2**trials
+            assert carries_more(mine, trials - 1 - mine) is exact, (mine, trials)
 
 
 def test_ten_weeks_of_a_then_ten_of_b_make_exactly_one_turn_a_to_b() -> None:
