@@ -111,14 +111,16 @@ class PostgresLedgerRecorder(AuxiliaryTables, PostgresApplicationRecorder):
         ids = list(key_ids)
         if not ids:
             return {}
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(
-                SQL("SELECT key_id, wrapped FROM {} WHERE key_id = ANY(%s)").format(
-                    self.key_table
-                ),
-                (ids,),
-            )
-            return {row["key_id"]: bytes(row["wrapped"]) for row in curs.fetchall()}
+        rows = self.read_rows(
+            SQL("SELECT key_id, wrapped FROM {} WHERE key_id = ANY(%s)").format(self.key_table),
+            (ids,))
+        return {row["key_id"]: bytes(row["wrapped"]) for row in rows}
+
+    def read_rows(self, statement: Any, params: Sequence[Any] = ()) -> list[Any]:
+        """A single statement on an autocommit connection: no BEGIN and ROLLBACK round
+        trips (key and token reads ran three per read, ~1.3 ms each)."""
+        with self.datastore.get_connection() as conn:
+            return list(conn.execute(statement, tuple(params)).fetchall())
 
     def insert_wrapped_key(self, key_id: str, wrapped: bytes) -> bool:
         with self.datastore.transaction(commit=True) as curs:

@@ -54,12 +54,20 @@ class AuxiliaryTables:
         return [self.aux_sql(ddl) for ddl in AUX_DDL]
 
     def aux(self, text: str, params: Sequence[Any] = (), *, commit: bool = True) -> list[Any]:
-        with self.datastore.transaction(commit=commit) as cursor:
+        if not commit:
+            return self.read_rows(self.aux_sql(text), params)
+        with self.datastore.transaction(commit=True) as cursor:
             cursor.execute(self.aux_sql(text), tuple(params))
             try:
                 return list(cursor.fetchall())
             except Exception:
                 return []
+
+    def read_rows(self, statement: Any, params: Sequence[Any] = ()) -> list[Any]:
+        """One read-only statement (PostgreSQL overrides it: one round trip, not three)."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(statement, tuple(params))
+            return list(cursor.fetchall())
 
     # ------------------------------------------------------------------ tokens
 

@@ -23,7 +23,7 @@ def describe_me() -> dict[str, Any]:
 
 
 @blp.route("/accounts", methods=["POST"])
-@blp.arguments(schemas.SignUpIn)
+@blp.arguments(schemas.SignUpIn())
 @blp.response(201, schemas.AccountOut)
 @public
 def sign_up(body: dict[str, Any]) -> Response:
@@ -31,7 +31,7 @@ def sign_up(body: dict[str, Any]) -> Response:
     services().limits.hit(SIGN_UP, "sign-up", request.remote_addr or "?")
     recorded = services().ledger.sign_up(body["email"], body["password"], body["display_name"])
     g.account_id = recorded.id
-    return reply(201, schemas.AccountOut().dump(describe_me()),
+    return reply(201, schemas.one(schemas.AccountOut).dump(describe_me()),
                  location="/api/v1/accounts/me")
 
 
@@ -43,7 +43,7 @@ def me() -> dict[str, Any]:
 
 
 @blp.route("/accounts/me", methods=["PATCH"])
-@blp.arguments(schemas.ProfileIn)
+@blp.arguments(schemas.ProfileIn())
 @blp.response(200, schemas.AccountOut)
 def change_profile(body: dict[str, Any]) -> dict[str, Any]:
     """Change my display name or password (the current password is required)."""
@@ -53,7 +53,7 @@ def change_profile(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/accounts/me", methods=["DELETE"])
-@blp.arguments(schemas.PasswordIn)
+@blp.arguments(schemas.PasswordIn())
 @blp.response(204)
 def delete_account(body: dict[str, Any]) -> Response:
     """Leave every ledger with forget_me and erase the account."""
@@ -64,7 +64,7 @@ def delete_account(body: dict[str, Any]) -> Response:
 
 
 @blp.route("/tokens", methods=["POST"])
-@blp.arguments(schemas.TokenIn)
+@blp.arguments(schemas.TokenIn())
 @blp.response(201, schemas.TokenOut)
 @public
 def sign_in(body: dict[str, Any]) -> Response:
@@ -74,7 +74,7 @@ def sign_in(body: dict[str, Any]) -> Response:
     limits.hit(SIGN_IN_PER_ADDRESS, "sign-in-address", request.remote_addr or "?")
     account = services().ledger.authenticate(body["email"], body["password"])
     issued = services().tokens.issue(account, "api", request.user_agent.string)
-    return reply(201, schemas.TokenOut().dump({"token": issued.token,
+    return reply(201, schemas.one(schemas.TokenOut).dump({"token": issued.token,
                                                "expires_at": issued.expires_at}))
 
 

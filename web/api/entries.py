@@ -32,14 +32,14 @@ def record_entry(ledger_id: UUID, command: Callable[..., Any], **arguments: Any)
             f"/api/v1/ledgers/{ledger_id}/entries/{body['id']}"
 
     return recorded_reply(
-        status=201, schema=schemas.EntryOut(), render=render, ledger_id=ledger_id,
+        status=201, schema=schemas.one(schemas.EntryOut), render=render, ledger_id=ledger_id,
         command=lambda prepare: command(ledger_id, g.account_id, **arguments,
                                         expected_version=expected_version(), prepare=prepare),
     )
 
 
 @blp.route("/needs", methods=["POST"])
-@blp.arguments(schemas.NeedIn)
+@blp.arguments(schemas.NeedIn())
 @blp.response(201, schemas.EntryOut)
 def express_need(body: dict[str, Any], ledger_id: UUID) -> Response:
     """Express a need."""
@@ -47,7 +47,7 @@ def express_need(body: dict[str, Any], ledger_id: UUID) -> Response:
 
 
 @blp.route("/care", methods=["POST"])
-@blp.arguments(schemas.CareIn)
+@blp.arguments(schemas.CareIn())
 @blp.response(201, schemas.EntryOut)
 def offer_care(body: dict[str, Any], ledger_id: UUID) -> Response:
     """Offer care to the other partner, perhaps answering one of their needs."""
@@ -55,7 +55,7 @@ def offer_care(body: dict[str, Any], ledger_id: UUID) -> Response:
 
 
 @blp.route("/care/<uuid:care_id>/acknowledgement", methods=["POST"])
-@blp.arguments(schemas.AcknowledgementIn)
+@blp.arguments(schemas.AcknowledgementIn())
 @blp.response(201, schemas.EntryOut)
 def acknowledge(body: dict[str, Any], ledger_id: UUID, care_id: UUID) -> Response:
     """Say whether the care I received was too little, right or too much."""
@@ -63,7 +63,7 @@ def acknowledge(body: dict[str, Any], ledger_id: UUID, care_id: UUID) -> Respons
 
 
 @blp.route("/needs/<uuid:need_id>/resolution", methods=["POST"])
-@blp.arguments(schemas.ResolutionIn)
+@blp.arguments(schemas.ResolutionIn())
 @blp.response(201, schemas.EntryOut)
 def resolve(body: dict[str, Any], ledger_id: UUID, need_id: UUID) -> Response:
     """Mark my need met or withdrawn."""
@@ -71,7 +71,7 @@ def resolve(body: dict[str, Any], ledger_id: UUID, need_id: UUID) -> Response:
 
 
 @blp.route("/check-ins", methods=["POST"])
-@blp.arguments(schemas.CheckInIn)
+@blp.arguments(schemas.CheckInIn())
 @blp.response(201, schemas.EntryOut)
 def check_in(body: dict[str, Any], ledger_id: UUID) -> Response:
     """Check in for a week (default: this week in the ledger's time zone)."""
@@ -79,7 +79,7 @@ def check_in(body: dict[str, Any], ledger_id: UUID) -> Response:
 
 
 @blp.route("/moments", methods=["POST"])
-@blp.arguments(schemas.MomentIn)
+@blp.arguments(schemas.MomentIn())
 @blp.response(201, schemas.EntryOut)
 def share_moment(body: dict[str, Any], ledger_id: UUID) -> Response:
     """Share good news, an appreciation or a repair."""
@@ -87,7 +87,7 @@ def share_moment(body: dict[str, Any], ledger_id: UUID) -> Response:
 
 
 @blp.route("/entries/<uuid:entry_id>/amendments", methods=["POST"])
-@blp.arguments(schemas.AmendmentIn)
+@blp.arguments(schemas.AmendmentIn())
 @blp.response(201, schemas.EntryOut)
 def amend(body: dict[str, Any], ledger_id: UUID, entry_id: UUID) -> Response:
     """Amend one of my entries (a new event; the original stays in the history)."""
@@ -96,7 +96,7 @@ def amend(body: dict[str, Any], ledger_id: UUID, entry_id: UUID) -> Response:
 
 
 @blp.route("/entries/<uuid:entry_id>/retraction", methods=["POST"])
-@blp.arguments(schemas.RetractionIn)
+@blp.arguments(schemas.RetractionIn())
 @blp.response(201, schemas.EntryOut)
 def retract(body: dict[str, Any], ledger_id: UUID, entry_id: UUID) -> Response:
     """Retract one of my entries: it leaves the views, flagged in the raw history."""

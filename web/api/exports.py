@@ -41,7 +41,7 @@ def moment(value: date | datetime | None, timezone: str) -> datetime | None:
 
 
 @blp.route("/export", methods=["GET"])
-@blp.arguments(ExportQuery, location="query", unknown=RAISE)
+@blp.arguments(ExportQuery(), location="query", unknown=RAISE)
 @blp.response(200, description="The export file (attachment)")
 def export(query: dict[str, Any], ledger_id: UUID) -> Response:
     """Everything I may see, with my own private entries only if I ask; recorded."""

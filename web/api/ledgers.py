@@ -32,7 +32,7 @@ def the_ledger(aggregates: Sequence[Aggregate]) -> Ledger:
 
 
 @blp.route("/ledgers", methods=["POST"])
-@blp.arguments(schemas.LedgerIn)
+@blp.arguments(schemas.LedgerIn())
 @blp.response(201, schemas.LedgerOut)
 def open_ledger(body: dict[str, Any]) -> Response:
     """Open a ledger; the invite code is shown only here and when re-issued."""
@@ -44,7 +44,7 @@ def open_ledger(body: dict[str, Any]) -> Response:
                 f"/api/v1/ledgers/{ledger.id}")
 
     return recorded_reply(
-        status=201, schema=schemas.LedgerOut(), render=render,
+        status=201, schema=schemas.one(schemas.LedgerOut), render=render,
         command=lambda prepare: services().ledger.open_ledger(
             g.account_id, body["name"], body["timezone"], code=code, prepare=prepare)[0],
     )
@@ -64,7 +64,8 @@ def my_ledgers() -> dict[str, Any]:
 def one_ledger(ledger_id: UUID) -> Response:
     """One ledger, with its version as a strong ETag."""
     ledger = services().ledger.get_ledger(ledger_id, g.account_id)
-    return reply(200, schemas.LedgerOut().dump(ledger_body(ledger)), etag=f'"{ledger.version}"')
+    return reply(200, schemas.one(schemas.LedgerOut).dump(ledger_body(ledger)),
+                 etag=f'"{ledger.version}"')
 
 
 @blp.route("/ledgers/<uuid:ledger_id>/invite", methods=["POST"])
@@ -78,7 +79,7 @@ def issue_invite(ledger_id: UUID) -> Response:
         return {"invite_code": code, "invite_expires_at": ledger.invite_expires_at}, None
 
     return recorded_reply(
-        status=201, schema=schemas.InviteOut(), render=render, ledger_id=ledger_id,
+        status=201, schema=schemas.one(schemas.InviteOut), render=render, ledger_id=ledger_id,
         command=lambda prepare: services().ledger.issue_invite(
             ledger_id, g.account_id, expected_version(), code=code, prepare=prepare)[0],
     )
@@ -93,12 +94,12 @@ def revoke_invite(ledger_id: UUID) -> Response:
 
 
 @blp.route("/ledgers/join", methods=["POST"])
-@blp.arguments(schemas.JoinIn)
+@blp.arguments(schemas.JoinIn())
 @blp.response(200, schemas.LedgerOut)
 def join(body: dict[str, Any]) -> Response:
     """Join a ledger with an invite code."""
     return recorded_reply(
-        status=200, schema=schemas.LedgerOut(),
+        status=200, schema=schemas.one(schemas.LedgerOut),
         render=lambda aggregates: (ledger_body(the_ledger(aggregates)), None),
         command=lambda prepare: services().ledger.join(g.account_id, body["invite_code"],
                                                        prepare=prepare),
@@ -118,7 +119,8 @@ def import_ledger() -> Response:
         raise Invalid.field("events", verdict.message)
     recorded = services().ledger.import_export(document, g.account_id)
     ledger = services().ledger.get_ledger(recorded.id or UUID(int=0), g.account_id)
-    body = schemas.LedgerOut().dump({**ledger_body(ledger), "position": recorded.position})
+    body = schemas.one(schemas.LedgerOut).dump({**ledger_body(ledger),
+                                                "position": recorded.position})
     return reply(201, body, etag=f'"{ledger.version}"', location=f"/api/v1/ledgers/{ledger.id}")
 
 
@@ -126,7 +128,7 @@ def _action(ledger_id: UUID, name: str) -> Response:
     app = services().ledger
     command = getattr(app, name)
     return recorded_reply(
-        status=200, schema=schemas.LedgerOut(), ledger_id=ledger_id,
+        status=200, schema=schemas.one(schemas.LedgerOut), ledger_id=ledger_id,
         render=lambda aggregates: (ledger_body(the_ledger(aggregates)), None),
         command=lambda prepare: command(ledger_id, g.account_id, expected_version(),
                                         prepare=prepare),
@@ -148,12 +150,12 @@ def resume(ledger_id: UUID) -> Response:
 
 
 @blp.route("/ledgers/<uuid:ledger_id>/departure", methods=["POST"])
-@blp.arguments(schemas.DepartureIn)
+@blp.arguments(schemas.DepartureIn())
 @blp.response(200, schemas.LedgerOut)
 def depart(body: dict[str, Any], ledger_id: UUID) -> Response:
     """Leave the ledger; with forget_me, everything I wrote in it becomes unreadable."""
     response = recorded_reply(
-        status=200, schema=schemas.LedgerOut(), ledger_id=ledger_id,
+        status=200, schema=schemas.one(schemas.LedgerOut), ledger_id=ledger_id,
         render=lambda aggregates: ({"id": ledger_id}, None),
         command=lambda prepare: services().ledger.leave(ledger_id, g.account_id,
                                                         body["forget_me"], prepare=prepare),

@@ -91,7 +91,7 @@ def scope_of(ledger_id: UUID, query: dict[str, Any]) -> str:
 
 
 @blp.route("/events", methods=["GET"])
-@blp.arguments(schemas.EventsQuery, location="query", unknown=RAISE)
+@blp.arguments(schemas.EventsQuery(), location="query", unknown=RAISE)
 @blp.response(200, schemas.EventPageOut)
 def events(query: dict[str, Any], ledger_id: UUID) -> Response:
     """The raw history I may see, oldest first; `after` is an exclusive log position."""
@@ -114,13 +114,13 @@ def events(query: dict[str, Any], ledger_id: UUID) -> Response:
         "retracted": bool(r["retracted_at"] and r["retracted_at"] <= known_at),
     } for r in rows]
     next_cursor = encode_cursor(rows[-1]["position"], scope) if more else None
-    body = schemas.EventPageOut().dump({"items": items, "next_cursor": next_cursor,
-                                        "position": position})
+    body = schemas.one(schemas.EventPageOut).dump(
+        {"items": items, "next_cursor": next_cursor, "position": position})
     return reply(200, body)
 
 
 @blp.route("/timeline", methods=["GET"])
-@blp.arguments(schemas.TimelineQuery, location="query", unknown=RAISE)
+@blp.arguments(schemas.TimelineQuery(), location="query", unknown=RAISE)
 @blp.response(200, schemas.EntryPageOut)
 def timeline(query: dict[str, Any], ledger_id: UUID) -> Response:
     """Entries with their derived state, newest first."""
@@ -141,8 +141,8 @@ def timeline(query: dict[str, Any], ledger_id: UUID) -> Response:
         after=tuple(after) if after else None, limit=query["limit"],
         opener=services().ledger.keys.opener().open)
     next_cursor = encode_cursor(list(page.next_after), scope) if page.next_after else None
-    body = schemas.EntryPageOut().dump({"items": page.items, "next_cursor": next_cursor,
-                                        "position": position})
+    body = schemas.one(schemas.EntryPageOut).dump(
+        {"items": page.items, "next_cursor": next_cursor, "position": position})
     return reply(200, body)
 
 
@@ -161,22 +161,23 @@ def entry(ledger_id: UUID, entry_id: UUID) -> Response:
     found = next((i for i in page.items if i["id"] == str(entry_id)), None)
     if found is None:
         raise NotFound("entry not found")
-    return reply(200, schemas.EntryOut().dump({**found, "position": services().reads.position()}))
+    position = services().reads.position()
+    return reply(200, schemas.one(schemas.EntryOut).dump({**found, "position": position}))
 
 
 @blp.route("/balance", methods=["GET"])
-@blp.arguments(schemas.BalanceQuery, location="query", unknown=RAISE)
+@blp.arguments(schemas.BalanceQuery(), location="query", unknown=RAISE)
 @blp.response(200, schemas.BalanceOut)
 def balance(query: dict[str, Any], ledger_id: UUID) -> Response:
     """How care has flowed each way over a window of weeks, and where it turned."""
     position = wait_for_views(query)
     result = services().reads.balance.balance(ledger_id, g.account_id, moment(query, "as_of"),
                                               query["window_weeks"])
-    return reply(200, schemas.BalanceOut().dump({**result, "position": position}))
+    return reply(200, schemas.one(schemas.BalanceOut).dump({**result, "position": position}))
 
 
 @blp.route("/balance/series", methods=["GET"])
-@blp.arguments(schemas.SeriesQuery, location="query", unknown=RAISE)
+@blp.arguments(schemas.SeriesQuery(), location="query", unknown=RAISE)
 @blp.response(200, schemas.SeriesOut)
 def series(query: dict[str, Any], ledger_id: UUID) -> Response:
     """One balance frame per ISO week (at most 520): the replay."""
@@ -192,4 +193,4 @@ def series(query: dict[str, Any], ledger_id: UUID) -> Response:
         raise Invalid.field("to", "at most 520 weeks")
     frames = services().reads.balance.series(ledger_id, g.account_id, start, min(end, now), now,
                                              query["window_weeks"])
-    return reply(200, schemas.SeriesOut().dump({"items": frames, "position": position}))
+    return reply(200, schemas.one(schemas.SeriesOut).dump({"items": frames, "position": position}))

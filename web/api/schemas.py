@@ -4,13 +4,24 @@ fields dump-only, unknown fields refused (marshmallow's default, RAISE)."""
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from functools import cache
+from typing import Any, TypeVar
 
 from marshmallow import Schema, fields, validate
 
 from ledger.passwords import MIN_PASSWORD_LENGTH
 from ledger.values import Adequacy, MomentKind, Outcome, SupportType, Visibility
 from web.api.fields import DateOrTime, Name, Text, UTCDateTime
+
+S = TypeVar("S", bound=Schema)
+
+
+@cache
+def one(schema_class: type[S]) -> S:
+    """The shared instance of a schema class: building one deep-copies its fields
+    (~0.3 ms, once per request before), and loading or dumping keeps no state."""
+    return schema_class()
+
 
 KINDS = ("need", "care", "acknowledgement", "check_in", "moment")
 WEEK = validate.Regexp(r"^\d{4}-W\d{2}$", error="must look like 2026-W05")

@@ -15,6 +15,7 @@ from ledger.commands_sharing import new_share_token
 from projections.export.writer import SECTIONS
 from web.api.fields import Name, UTCDateTime
 from web.api.replies import recorded_reply
+from web.api.schemas import one
 from web.services import services
 from web.shares import list_shares
 
@@ -61,7 +62,7 @@ class ShareListOut(Schema):
 
 
 @blp.route("/shares", methods=["POST"])
-@blp.arguments(ShareIn)
+@blp.arguments(ShareIn())
 @blp.response(201, ShareOut)
 def request_share(body: dict[str, Any], ledger_id: UUID) -> Response:
     """Ask for a counsellor share; the other partner approves it."""
@@ -72,7 +73,7 @@ def request_share(body: dict[str, Any], ledger_id: UUID) -> Response:
                 "sections": body["sections"], "url": None, "accesses": 0}, None
 
     return recorded_reply(
-        status=201, schema=ShareOut(), render=render, ledger_id=ledger_id,
+        status=201, schema=one(ShareOut), render=render, ledger_id=ledger_id,
         command=lambda prepare: services().ledger.request_share(
             ledger_id, g.account_id, label=body["label"], expires_at=body["expires_at"],
             sections=body["sections"], scope_from=body.get("from_"), scope_to=body.get("to"),
@@ -88,7 +89,7 @@ def shares(ledger_id: UUID) -> dict[str, Any]:
 
 
 @blp.route("/shares/<uuid:share_id>/approval", methods=["POST"])
-@blp.arguments(ApprovalIn)
+@blp.arguments(ApprovalIn())
 @blp.response(200, ShareOut)
 def approve(body: dict[str, Any], ledger_id: UUID, share_id: UUID) -> Response:
     """Approve the other partner's share: it becomes active and gets its url."""
@@ -96,7 +97,7 @@ def approve(body: dict[str, Any], ledger_id: UUID, share_id: UUID) -> Response:
     body_out = {"id": share_id, "status": "active", "url": f"/share/{token}",
                 "approved_by": g.account_id}
     return recorded_reply(
-        status=200, schema=ShareOut(), ledger_id=ledger_id,
+        status=200, schema=one(ShareOut), ledger_id=ledger_id,
         render=lambda aggregates: (body_out, None),
         command=lambda prepare: services().ledger.approve_share(
             ledger_id, g.account_id, share_id=share_id, include_private=body["include_private"],
