@@ -1,24 +1,42 @@
-"""gunicorn settings for Ebb & Flow: gthread workers from the CPU count (override
-with EBBFLOW_WORKERS / EBBFLOW_THREADS), a JSON access log carrying the request id,
-and no preloading: each worker builds the app, and connects, after the fork."""
+"""gunicorn settings for Ebb & Flow: gthread workers and threads from the CPU count
+(override with EBBFLOW_WORKERS / EBBFLOW_THREADS), a JSON access log carrying the
+request id, JSON application logs, Prometheus multiprocess files cleaned up per
+worker, and no preloading: each worker builds the app, and connects, after the fork."""
 
 import multiprocessing
 import os
 
+CPUS = multiprocessing.cpu_count()
+
 wsgi_app = "web:create_app()"
 bind = os.environ.get("EBBFLOW_BIND", "127.0.0.1:8000")
 worker_class = "gthread"
-workers = int(os.environ.get("EBBFLOW_WORKERS", str(multiprocessing.cpu_count() * 2)))
-threads = int(os.environ.get("EBBFLOW_THREADS", "4"))
+workers = int(os.environ.get("EBBFLOW_WORKERS", str(CPUS * 2)))
+threads = int(os.environ.get("EBBFLOW_THREADS", str(max(4, CPUS * 2))))
 preload_app = False
 timeout = int(os.environ.get("EBBFLOW_WORKER_TIMEOUT", "30"))
-graceful_timeout = 8
+graceful_timeout = 8  # `ebbflow serve` must be down within 10 s of SIGTERM
 keepalive = 5
 max_requests = 20000
 max_requests_jitter = 2000
+# Behind nginx on the same host: trust its X-Forwarded-Proto (nginx.conf sets it).
+forwarded_allow_ips = os.environ.get("EBBFLOW_FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 errorlog = "-"
 access_log_format = (
     '{"time": "%(t)s", "request_id": "%({x-request-id}o)s", "method": "%(m)s", '
     '"path": "%(U)s", "status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s}'
 )
+
+
+def post_worker_init(worker):  # noqa: ANN001, ANN201 - gunicorn's hook signature
+    from web.logs import configure_logging
+
+    configure_logging(os.environ.get("EBBFLOW_LOG_LEVEL", "INFO"))
+
+
+def child_exit(server, worker):  # noqa: ANN001, ANN201
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

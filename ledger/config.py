@@ -126,11 +126,11 @@ def _backend_env(url: str) -> dict[str, str]:
             "APPLICATION_RECORDER_TOPIC": "ledger.stores.sqlite:SQLiteLedgerRecorder",
         }
     if url.startswith(("postgresql:", "postgres:")):
-        return _postgres_env(url)
+        return postgres_env(url)
     raise ConfigurationError("EBBFLOW_DATABASE_URL must start with sqlite:/// or postgresql://")
 
 
-def _postgres_env(url: str) -> dict[str, str]:
+def postgres_env(url: str) -> dict[str, str]:
     parts = urlsplit(url)
     query = parse_qs(parts.query)
     env = {

@@ -68,6 +68,12 @@ class CoreApplication(Application[UUID]):
                             base64.b64decode(settings.cipher_key))
         self.passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_cost)
         self.locks = AggregateLocks()
+        self.on_recorded: list[Callable[[list[Any]], None]] = []  # e.g. the appends metric
+
+    def _notify(self, recordings: list[Any]) -> None:
+        super()._notify(recordings)
+        for listener in self.on_recorded:
+            listener(recordings)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

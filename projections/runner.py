@@ -7,6 +7,7 @@ drops a view and replays the log in large batches through the same handlers.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -23,6 +24,7 @@ from ledger.log import LedgerLog
 from projections.balance import BalanceProjection
 from projections.base import LedgerProjection
 from projections.history import HistoryProjection
+from projections.leases import lease_for
 from projections.timeline import TimelineProjection
 from projections.views.balance import PostgresBalanceView, SQLiteBalanceView
 from projections.views.base import ViewStore
@@ -31,6 +33,9 @@ from projections.views.timeline import PostgresTimelineView, SQLiteTimelineView
 
 REBUILD_BATCH = 5000
 WAIT_STEP_SECONDS = 0.005
+STANDBY_POLL_SECONDS = 1.0  # how soon a standby projector notices its chance
+LEASE_CHECK_SECONDS = 2.0  # how often an active one checks it still holds its lease
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -155,16 +160,38 @@ def catch_up(settings: Settings, names: Iterable[str] = PROJECTIONS) -> int:
 
 def project(settings: Settings, stop: threading.Event,
             names: Iterable[str] = PROJECTIONS) -> None:
-    """Runs every projection until `stop` is set; a runner's error stops them all
-    and is raised (the supervisor restarts the projector)."""
-    with ExitStack() as stack:
-        runners = [
-            stack.enter_context(ProjectionRunner(
-                application_class=LedgerLog, projection_class=PROJECTIONS[name].projection,
-                view_class=PROJECTIONS[name].view_class(settings),
-                env=settings.projection_env(name)))
-            for name in names
-        ]
+    """Runs each projection whose lease this process holds until `stop` is set,
+    standing by for the others (another projector is active for them) and taking
+    over when their holder dies. A runner's error stops them all and is raised
+    (the supervisor restarts the projector)."""
+    leases = {name: lease_for(settings, name) for name in names}
+    active: dict[str, tuple[ExitStack, ProjectionRunner[Any, Any]]] = {}
+    checked = time.monotonic()
+    try:
         while not stop.is_set():
-            for runner in runners:
+            for name, lease in leases.items():
+                if name not in active and lease.try_acquire():
+                    logger.info("projection %s: this projector is active", name)
+                    active[name] = _start(settings, name)
+            if time.monotonic() - checked >= LEASE_CHECK_SECONDS:
+                checked = time.monotonic()
+                for name in [n for n in active if not leases[n].held()]:
+                    logger.warning("projection %s: lease lost; standing by", name)
+                    active.pop(name)[0].close()
+            if not active:
+                stop.wait(STANDBY_POLL_SECONDS)
+            for _, runner in list(active.values()):
                 runner.run_forever(timeout=0.05)  # re-raises a runner's error
+    finally:
+        for stack, _ in active.values():
+            stack.close()
+        for lease in leases.values():
+            lease.release()
+
+
+def _start(settings: Settings, name: str) -> tuple[ExitStack, ProjectionRunner[Any, Any]]:
+    stack = ExitStack()
+    runner = stack.enter_context(ProjectionRunner(
+        application_class=LedgerLog, projection_class=PROJECTIONS[name].projection,
+        view_class=PROJECTIONS[name].view_class(settings), env=settings.projection_env(name)))
+    return stack, runner

@@ -17,6 +17,7 @@ from web import ops
 from web.api import register_api
 from web.errors import register_errors
 from web.http import register_http
+from web.metrics import register_metrics
 from web.pages import register_pages
 from web.services import EXTENSION, Services
 
@@ -40,6 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         settings, str(app.config["EBBFLOW_RATELIMIT_STORAGE_URL"]),
         app.config.get("EBBFLOW_CLOCK"))
     register_http(app)
+    register_metrics(app)
     app.register_blueprint(ops.blp)
     register_api(app)
     register_pages(app)

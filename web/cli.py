@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import signal
 import sys
 import threading
@@ -31,8 +32,10 @@ from projections.export.writer import SECTIONS, Scope
 from projections.read_models import ReadModels
 from projections.runner import PROJECTIONS, migrate_views, project, rebuild
 from web.exports import take_export
+from web.logs import configure_logging
 from web.supervisor import Supervisor
 
+logger = logging.getLogger("ebbflow")
 
 def migrate_all(settings: Settings) -> None:
     migrate(settings)
@@ -61,9 +64,10 @@ def cmd_project(args: argparse.Namespace, settings: Settings) -> int:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    print(f"projecting {', '.join(PROJECTIONS)} from {_where(settings)}", flush=True)
+    configure_logging()
+    logger.info("projector for %s on %s", ", ".join(PROJECTIONS), _where(settings))
     project(settings, stop)
-    print("projector stopped", flush=True)
+    logger.info("projector stopped")
     return 0
 
 
@@ -84,6 +88,7 @@ def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Migrates, then runs gunicorn and the projector as supervised children."""
+    configure_logging()
     migrate_all(settings)
     children = Supervisor(args.host, args.port, args.workers)
     print(f"Ebb & Flow is at http://{args.host}:{args.port}/", flush=True)

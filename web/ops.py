@@ -1,13 +1,67 @@
-"""Operational endpoints: liveness (readiness and metrics come with operations)."""
+"""Operational endpoints: liveness, readiness and metrics.
+
+/healthz: the process answers. /readyz: the database answers and every view is
+within EBBFLOW_READY_MAX_LAG events of the log (else 503 naming the reason).
+/metrics: Prometheus text; behind EBBFLOW_METRICS_TOKEN when that is set (and
+nginx.conf keeps it off the public side in any case).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
+import hmac
+import os
+
+from flask import Blueprint, Response, jsonify, request
+
+from projections.runner import position_of
+from web.metrics import metrics_response
+from web.services import services
 
 blp = Blueprint("ops", __name__)
+DEFAULT_MAX_LAG = 1000
+
+
+def positions() -> tuple[int, dict[str, int]]:
+    """The log's head and each view's position (raises if the database is down)."""
+    head = int(services().ledger.recorder.max_notification_id() or 0)
+    return head, {name: position_of(view) for name, view in services().reads.views.items()}
 
 
 @blp.route("/healthz")
 def healthz() -> Response:
     """The process answers; says nothing about the database (see /readyz)."""
     return jsonify({"status": "ok"})
+
+
+@blp.route("/readyz")
+def readyz() -> Response:
+    bound = int(os.environ.get("EBBFLOW_READY_MAX_LAG", DEFAULT_MAX_LAG))
+    try:
+        head, views = positions()
+    except Exception as error:  # any failure to reach the database means not ready
+        return unready([f"the database is unreachable ({type(error).__name__})"])
+    behind = [f"projection {name} is {head - at} events behind the log (bound {bound})"
+              for name, at in views.items() if head - at > bound]
+    if behind:
+        return unready(behind)
+    return jsonify({"status": "ready", "log_position": head, "projections": views})
+
+
+def unready(reasons: list[str]) -> Response:
+    response = jsonify({"type": "about:blank", "title": "Service Unavailable", "status": 503,
+                        "detail": "; ".join(reasons), "reasons": reasons})
+    response.status_code = 503
+    response.mimetype = "application/problem+json"
+    response.headers["Retry-After"] = "5"
+    return response
+
+
+@blp.route("/metrics")
+def metrics() -> Response:
+    expected = os.environ.get("EBBFLOW_METRICS_TOKEN", "")
+    if expected:
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(given.encode(), expected.encode()):
+            return Response("a metrics token is required\n", status=401,
+                            headers={"WWW-Authenticate": "Bearer"}, mimetype="text/plain")
+    return metrics_response(positions)

@@ -1,15 +1,19 @@
 """`ebbflow serve`: gunicorn and the projector as supervised child processes.
 
 The projector is restarted if it dies; SIGTERM or SIGINT stops both gracefully
-(gunicorn lets in-flight requests finish within its graceful timeout).
+and together within STOP_TIMEOUT (gunicorn lets in-flight requests finish within
+its graceful timeout, 8 s). Prometheus' multiprocess files go to a fresh folder
+unless PROMETHEUS_MULTIPROC_DIR is set.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -17,6 +21,7 @@ from pathlib import Path
 GUNICORN_CONFIG = Path(__file__).resolve().parents[1] / "deploy" / "gunicorn.conf.py"
 RESTART_DELAY = 1.0
 STOP_TIMEOUT = 10.0
+logger = logging.getLogger("ebbflow.serve")
 
 
 class Supervisor:
@@ -38,27 +43,39 @@ class Supervisor:
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: self.stopping.set())
         env = {**os.environ, "EBBFLOW_CREATE_TABLES": "no"}
+        if not env.get("PROMETHEUS_MULTIPROC_DIR"):
+            env["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="ebbflow-metrics-")
         web = subprocess.Popen(self.gunicorn_command(), env=env)  # noqa: S603
         projector = self.start_projector(env)
         try:
             while not self.stopping.wait(0.2):
                 if web.poll() is not None:
-                    print(f"ebbflow: gunicorn exited with {web.returncode}", file=sys.stderr)
+                    logger.error("gunicorn exited with %s", web.returncode)
                     return 1
                 if projector.poll() is not None:
-                    print("ebbflow: the projector stopped; restarting it", file=sys.stderr)
+                    logger.warning("the projector stopped (%s); restarting it",
+                                   projector.returncode)
                     time.sleep(RESTART_DELAY)
                     projector = self.start_projector(env)
         finally:
-            for child in (web, projector):
-                if child.poll() is None:
-                    child.send_signal(signal.SIGTERM)
-            for child in (web, projector):
-                try:
-                    child.wait(timeout=STOP_TIMEOUT)
-                except subprocess.TimeoutExpired:
-                    child.kill()
+            self.stop(web, projector)
+        logger.info("stopped")
         return 0
+
+    @staticmethod
+    def stop(*children: subprocess.Popen[bytes]) -> None:
+        """SIGTERM to all, then waits for all against one deadline; kills stragglers."""
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + STOP_TIMEOUT
+        for child in children:
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                logger.error("pid %s did not stop in time; killed", child.pid)
+                child.kill()
+                child.wait()
 
     @staticmethod
     def start_projector(env: dict[str, str]) -> subprocess.Popen[bytes]:

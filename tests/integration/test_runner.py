@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -108,8 +109,8 @@ def test_a_projector_killed_again_and_again_ends_equal_to_a_rebuild(
     try:
         while kills < kills_wanted:
             projector = ebbflow(settings, "project")
-            assert projector.stdout is not None
-            projector.stdout.readline()  # started: it is following the log now
+            assert projector.stderr is not None
+            projector.stderr.readline()  # started: it is following the log now
             deadline = time.monotonic() + 30
             while read_models.position() <= reached and time.monotonic() < deadline:
                 time.sleep(0.05)  # kill only once it has made progress: mid-stream
@@ -126,14 +127,15 @@ def test_a_projector_killed_again_and_again_ends_equal_to_a_rebuild(
     final = couple.app.max_position()
     projector = ebbflow(settings, "project")
     try:
-        assert projector.stdout is not None
-        assert projector.stdout.readline().startswith("projecting")
+        assert projector.stderr is not None
+        started = json.loads(projector.stderr.readline())
+        assert started["message"].startswith("projector for history, timeline, balance")
         assert read_models.wait_for(final, timeout=60)
     finally:
         projector.send_signal(signal.SIGTERM)
-        out, err = projector.communicate(timeout=20)
+        _, err = projector.communicate(timeout=20)
     assert projector.returncode == 0, err
-    assert "projector stopped" in out
+    assert '"message": "projector stopped"' in err
     incremental = dump_views(settings)
     assert any(len(rows) >= 20 * len(written) for rows in incremental.values())
     rebuild(settings, PROJECTIONS)

@@ -1,0 +1,89 @@
+"""Prometheus metrics. Under gunicorn every worker writes to PROMETHEUS_MULTIPROC_DIR
+(set by `ebbflow serve` or the deployment) and /metrics aggregates them; the
+projection positions and lag are read from the database at scrape time, so they
+are right whichever process projects."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Flask, Response, g, request
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
+
+REQUESTS = Counter("ebbflow_http_requests_total", "HTTP requests answered",
+                   ["method", "route", "status"])
+LATENCY = Histogram("ebbflow_http_request_duration_seconds", "Time to answer a request",
+                    ["method", "route"],
+                    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
+APPENDS = Counter("ebbflow_events_appended_total", "Events appended to the log", ["type"])
+
+
+def register_metrics(app: Flask) -> None:
+    app.before_request(_start_timer)
+    app.after_request(_observe)
+    app.extensions["ebbflow"].ledger.on_recorded.append(_count_appends)
+
+
+def _start_timer() -> None:
+    g.started = time.perf_counter()
+
+
+def _observe(response: Response) -> Response:
+    route = request.url_rule.rule if request.url_rule else "unmatched"
+    REQUESTS.labels(request.method, route, str(response.status_code)).inc()
+    if hasattr(g, "started"):
+        LATENCY.labels(request.method, route).observe(time.perf_counter() - g.started)
+    return response
+
+
+def _count_appends(recordings: list[Any]) -> None:
+    for recording in recordings:
+        APPENDS.labels(type(recording.domain_event).__qualname__.split(".")[-1]).inc()
+
+
+class ProjectionCollector:
+    """The log's head and each view's position and lag, read when scraped."""
+
+    def __init__(self, positions: Any) -> None:
+        self.positions = positions  # () -> (head, {view: position})
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        head, views = self.positions()
+        log = GaugeMetricFamily("ebbflow_log_position", "The last position in the event log")
+        log.add_metric([], head)
+        position = GaugeMetricFamily("ebbflow_projection_position",
+                                     "The last log position each view has processed",
+                                     labels=["projection"])
+        lag = GaugeMetricFamily("ebbflow_projection_lag_events",
+                                "Events in the log a view has not processed yet",
+                                labels=["projection"])
+        for name, at in views.items():
+            position.add_metric([name], at)
+            lag.add_metric([name], head - at)
+        yield from (log, position, lag)
+
+
+def metrics_response(positions: Any) -> Response:
+    registry = CollectorRegistry()
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    else:
+        from prometheus_client import REGISTRY
+
+        registry = REGISTRY
+    text = generate_latest(registry)
+    projections = CollectorRegistry()
+    projections.register(ProjectionCollector(positions))
+    text += generate_latest(projections)
+    return Response(text, mimetype=CONTENT_TYPE_LATEST)
