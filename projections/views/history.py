@@ -77,6 +77,16 @@ class HistoryStore(ViewStore):
             [ledger_id, after, known_at, *visible_params, limit],
         )
 
+    def latest_position(self, ledger_id: str, reader: UUID | Audience, known_at: int) -> int:
+        """The log position of the newest event of the ledger the reader may see: what
+        an open page polls to know it has something new to show."""
+        visible, visible_params = visible_to(audience_of(reader), known_at)
+        rows = self.query(
+            "SELECT h.position FROM {events} h WHERE h.ledger_id = ? "  # noqa: S608
+            "AND h.recorded_at <= ? AND " + visible + " ORDER BY h.position DESC LIMIT 1",
+            [ledger_id, known_at, *visible_params])
+        return int(rows[0]["position"]) if rows else 0
+
     def events_of_types(self, ledger_id: str, types: tuple[str, ...]) -> list[Any]:
         marks = ", ".join("?" * len(types))
         return self.query(f"SELECT * FROM {{events}} WHERE ledger_id = ? AND type IN ({marks}) "  # noqa: S608

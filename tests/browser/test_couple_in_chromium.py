@@ -154,3 +154,35 @@ def test_a_counsellor_reads_an_approved_share_with_only_opted_in_private_entries
     alex.goto(f"{served.url}{ledger_url}/shares")
     reload_until(alex, "visit")
     assert re.search(r"[1-9]\d* visits?", alex.content())
+
+
+@pytest.mark.slow
+def test_an_open_page_shows_the_partners_new_entry_without_a_reload(
+    chromium: Any, served: Served,
+) -> None:
+    alex_context, sam_context = chromium.new_context(), chromium.new_context()
+    alex, sam = alex_context.new_page(), sam_context.new_page()
+    sign_up(alex, served.url, "Alex")
+    alex.goto(f"{served.url}/ledgers/new")
+    alex.get_by_label("Name").fill("Us")
+    alex.get_by_role("button", name="Open").click()
+    code = alex.locator("#invite-code").inner_text().strip()
+    ledger_url = alex.get_by_role("link", name="Go to the ledger").get_attribute("href")
+    sign_up(sam, served.url, "Sam")
+    sam.goto(f"{served.url}/join")
+    sam.get_by_label("Invite code").fill(code)
+    sam.get_by_role("button", name="Join").click()
+    sam.wait_for_url(re.compile(r"/ledgers/[0-9a-f-]{36}$"))
+
+    alex.goto(f"{served.url}{ledger_url}")
+    navigations: list[str] = []
+    alex.on("framenavigated", lambda frame: navigations.append(frame.url))
+    sam.locator("summary", has_text="I need something").click()
+    sam.get_by_label("What I need").fill("Arrives on its own")
+    sam.get_by_role("button", name="Record need").click()
+    started = time.monotonic()
+    alex.locator("#as-of", has_text="Arrives on its own").wait_for(timeout=10_000)
+    shown_after = time.monotonic() - started
+    assert navigations == []  # no reload: the page fetched the timeline itself
+    assert shown_after < 10
+    assert "Updated with something new." in alex.locator("#live-status").inner_text()

@@ -187,3 +187,36 @@ def test_the_export_dialog_downloads_a_recorded_export_and_shows_the_fingerprint
     assert answer.headers["Content-Disposition"].startswith("attachment;")
     assert browser.last_html.startswith("id,kind,author")
     assert "Export it first" in browser.get(f"/ledgers/{ledger}/leave").get_data(as_text=True)
+
+
+def test_the_live_position_moves_for_what_i_may_see_and_only_for_partners(
+    browser: Browser, second_browser: Browser,
+) -> None:
+    ledger = couple(browser, second_browser)
+    browser.sync()
+
+    def live(who: Browser) -> int:
+        answer = who.client.get(f"/ledgers/{ledger}/live")
+        assert answer.status_code == 200
+        assert answer.headers["Cache-Control"] == "no-store"
+        return int(answer.json["position"])
+
+    start = live(browser)
+    assert f'data-position="{start}"' in browser.get(f"/ledgers/{ledger}").get_data(as_text=True)
+    second_browser.get(f"/ledgers/{ledger}")
+    second_browser.submit(f"/ledgers/{ledger}/needs", {
+        "submission_id": "p1", "need": "only mine", "support_type": "esteem", "intensity": "2",
+        "visibility": "private"})
+    browser.sync()
+    assert live(browser) == start  # the partner's private entry does not wake my page
+    assert live(second_browser) > start
+    second_browser.get(f"/ledgers/{ledger}")
+    second_browser.submit(f"/ledgers/{ledger}/needs", {
+        "submission_id": "p2", "need": "for both", "support_type": "esteem", "intensity": "2"})
+    browser.sync()
+    assert live(browser) > start
+
+    third = Browser(browser.client.application, browser.settings)
+    assert third.client.get(f"/ledgers/{ledger}/live").status_code in (302, 303)
+    third.sign_up("Robin")
+    assert third.client.get(f"/ledgers/{ledger}/live").status_code == 404

@@ -8,7 +8,16 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from flask import abort, g, redirect, render_template, request, stream_with_context, url_for
+from flask import (
+    abort,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from werkzeug.wrappers import Response
 
 from ledger.exceptions import Conflict, Invalid, NotFound
@@ -88,6 +97,21 @@ def ledger_at(ledger_id: UUID) -> str:
     return render_template("pages/_at.html", **home_context(ledger_id, {}, {}))
 
 
+@blp.route("/ledgers/<uuid:ledger_id>/live")
+@signed_in
+def ledger_live(ledger_id: UUID) -> Response:
+    """The newest position of what I may see in this ledger: an open page polls it
+    every few seconds and fetches the timeline again when it moves (deploy/README.md
+    says why polling rather than server-sent events)."""
+    app = services().ledger
+    app.get_ledger(ledger_id, g.account_id)  # 404 unless I am a partner
+    position = services().reads.history.latest_position(ledger_id.hex, g.account_id,
+                                                        micros(app.clock()))
+    response = jsonify({"position": position})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def as_of_for(week: str | None, timezone: str) -> tuple[datetime, str | None]:
     now = services().ledger.clock()
     if not week or not WEEK_PATTERN.match(week):
@@ -129,6 +153,8 @@ def home_context(ledger_id: UUID, errors: dict[str, Any], form: dict[str, Any]) 
         "filters": filters, "kinds": KINDS, "support_types": SUPPORT_TYPES,
         "submission_id": new_submission_id(), "paused_by_me": summary.paused_by == g.account_id,
         "position": reads.position(), "written": app.max_position(),
+        "live_position": reads.history.latest_position(ledger_id.hex, g.account_id,
+                                                       micros(app.clock())),
     }
 
 

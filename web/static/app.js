@@ -16,10 +16,42 @@
     lastEscape = now;
   });
 
+  // Live timeline: poll the ledger's newest visible position; when it moves and the
+  // page shows "now" (not a replayed week), fetch the timeline and chart again.
+  var LIVE_POLL_MS = 3000;
+  function followLive() {
+    var target = document.getElementById("as-of");
+    var replay = document.getElementById("replay");
+    var status = document.getElementById("live-status");
+    if (!target || !target.dataset.liveUrl || !replay) { return; }
+    var known = Number(target.dataset.position || 0);
+    var busy = false;
+    setInterval(function () {
+      if (busy || document.hidden || target.dataset.week) { return; }
+      busy = true;
+      fetch(target.dataset.liveUrl, { credentials: "same-origin", cache: "no-store" })
+        .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
+        .then(function (data) {
+          if (data.position <= known) { return null; }
+          known = data.position;
+          return fetch(replay.dataset.url + window.location.search, { credentials: "same-origin" })
+            .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+            .then(function (html) {
+              if (target.dataset.week) { return; }
+              target.innerHTML = html;
+              if (status) { status.textContent = "Updated with something new."; }
+            });
+        })
+        .catch(function () {})
+        .then(function () { busy = false; });
+    }, LIVE_POLL_MS);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var exit = document.getElementById("quick-exit");
     if (exit) { exit.addEventListener("click", quickExit); }
 
+    followLive();
     var replay = document.getElementById("replay");
     if (!replay) { return; }
     var weeks = JSON.parse(replay.dataset.weeks || "[]");
@@ -41,7 +73,10 @@
       pending = new AbortController();
       fetch(url, { credentials: "same-origin", signal: pending.signal })
         .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
-        .then(function (html) { target.innerHTML = html; target.dataset.week = week; })
+        .then(function (html) {
+          target.innerHTML = html;
+          if (index === weeks.length - 1) { delete target.dataset.week; } else { target.dataset.week = week; }
+        })
         .catch(function () {});
     }
     slider.addEventListener("input", function () { show(Number(slider.value)); });
