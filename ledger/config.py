@@ -104,7 +104,7 @@ class Settings:
         if self.is_sqlite:
             view["SQLITE_DBNAME"] = str(self.view_path(projection))
         else:
-            view["POSTGRES_POOL_SIZE"] = "2"
+            view["POSTGRES_POOL_SIZE"] = "1"  # more open under load (max_overflow)
         env.update({f"{projection.upper()}_{key}": value for key, value in view.items()})
         return env
 
@@ -140,7 +140,7 @@ def postgres_env(url: str) -> dict[str, str]:
         "POSTGRES_PORT": str(parts.port or 5432),
         "POSTGRES_USER": unquote(parts.username or "postgres"),
         "POSTGRES_PASSWORD": unquote(parts.password or ""),
-        "POSTGRES_POOL_SIZE": query.get("pool_size", ["5"])[0],
+        "POSTGRES_POOL_SIZE": query.get("pool_size", ["2"])[0],  # idle connections kept
         "POSTGRES_MAX_OVERFLOW": query.get("max_overflow", ["10"])[0],
         "POSTGRES_LOCK_TIMEOUT": "10",
         "POSTGRES_CONNECT_TIMEOUT": "10",

@@ -14,6 +14,7 @@ import contextlib
 import fcntl
 import os
 import zlib
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 import psycopg
@@ -54,52 +55,82 @@ class FileLease:
             self.fd = -1
 
 
-class AdvisoryLease:
-    def __init__(self, settings: Settings, name: str) -> None:
+class AdvisorySession:
+    """One connection for all the advisory leases of a projector process."""
+
+    def __init__(self, settings: Settings) -> None:
         env = postgres_env(settings.database_url)
-        self.connect_args = {
+        self.schema = env.get("POSTGRES_SCHEMA", "public")
+        self.connect_args: dict[str, Any] = {
             "host": env["POSTGRES_HOST"], "port": int(env["POSTGRES_PORT"]),
             "dbname": env["POSTGRES_DBNAME"], "user": env["POSTGRES_USER"],
             "password": env["POSTGRES_PASSWORD"] or None, "autocommit": True,
-            "connect_timeout": 5, "application_name": f"ebbflow-projector-{name}",
+            "connect_timeout": 5, "application_name": "ebbflow-projector",
         }
-        # one key per instance (schema) and projection
-        self.key = zlib.crc32(f"{env.get('POSTGRES_SCHEMA', 'public')}:{name}".encode())
-        self.key -= 2**31  # into int4
         self.conn: psycopg.Connection[Any] | None = None
+        self.held: set[int] = set()
 
-    def try_acquire(self) -> bool:
+    def try_lock(self, key: int) -> bool:
         try:
-            conn = psycopg.connect(**self.connect_args)  # type: ignore[arg-type]
-            row = conn.execute("SELECT pg_try_advisory_lock(%s, %s)",
-                               (LEASE_CLASS, self.key)).fetchone()
+            if self.conn is None:
+                self.conn = psycopg.connect(**self.connect_args)
+                self.held.clear()
+            row = self.conn.execute("SELECT pg_try_advisory_lock(%s, %s)",
+                                    (LEASE_CLASS, key)).fetchone()
         except psycopg.Error:
+            self.drop()
             return False
         if row and row[0]:
-            self.conn = conn
+            self.held.add(key)
             return True
-        conn.close()
         return False
 
-    def held(self) -> bool:
-        """Whether the lock's session is still there (the server holds the lock for it)."""
-        if self.conn is None:
+    def holds(self, key: int) -> bool:
+        """Whether the session is still there (the server keeps its locks while it is)."""
+        if self.conn is None or key not in self.held:
             return False
         try:
             self.conn.execute("SELECT 1")
         except psycopg.Error:
-            self.release()
+            self.drop()
             return False
         return True
 
-    def release(self) -> None:
+    def unlock(self, key: int) -> None:
+        if self.conn is not None and key in self.held:
+            self.held.discard(key)
+            try:
+                self.conn.execute("SELECT pg_advisory_unlock(%s, %s)", (LEASE_CLASS, key))
+            except psycopg.Error:
+                self.drop()
+
+    def drop(self) -> None:
+        """Closing the session releases every lock it held."""
+        self.held.clear()
         if self.conn is not None:
             conn, self.conn = self.conn, None
             with contextlib.suppress(psycopg.Error):
                 conn.close()
 
 
-def lease_for(settings: Settings, name: str) -> Lease:
+class AdvisoryLease:
+    def __init__(self, session: AdvisorySession, name: str) -> None:
+        self.session = session
+        key = zlib.crc32(f"{session.schema}:{name}".encode())  # per instance and projection
+        self.key = key - 2**31  # into int4
+
+    def try_acquire(self) -> bool:
+        return self.session.try_lock(self.key)
+
+    def held(self) -> bool:
+        return self.session.holds(self.key)
+
+    def release(self) -> None:
+        self.session.unlock(self.key)
+
+
+def leases_for(settings: Settings, names: Iterable[str]) -> dict[str, Lease]:
     if settings.is_sqlite:
-        return FileLease(f"{settings.view_path(name)}.projector")
-    return AdvisoryLease(settings, name)
+        return {name: FileLease(f"{settings.view_path(name)}.projector") for name in names}
+    session = AdvisorySession(settings)
+    return {name: AdvisoryLease(session, name) for name in names}

@@ -24,7 +24,7 @@ from ledger.log import LedgerLog
 from projections.balance import BalanceProjection
 from projections.base import LedgerProjection
 from projections.history import HistoryProjection
-from projections.leases import lease_for
+from projections.leases import leases_for
 from projections.timeline import TimelineProjection
 from projections.views.balance import PostgresBalanceView, SQLiteBalanceView
 from projections.views.base import ViewStore
@@ -164,7 +164,7 @@ def project(settings: Settings, stop: threading.Event,
     standing by for the others (another projector is active for them) and taking
     over when their holder dies. A runner's error stops them all and is raised
     (the supervisor restarts the projector)."""
-    leases = {name: lease_for(settings, name) for name in names}
+    leases = leases_for(settings, names)
     active: dict[str, tuple[ExitStack, ProjectionRunner[Any, Any]]] = {}
     checked = time.monotonic()
     try:

@@ -34,6 +34,23 @@ def reload_until(page: Any, text: str, timeout: float = 15) -> None:
         page.reload()
 
 
+def paired(chromium: Any, served: Served) -> tuple[Any, Any, str]:
+    """Alex opens a ledger, Sam joins it: each in a browser context of their own."""
+    alex, sam = chromium.new_context().new_page(), chromium.new_context().new_page()
+    sign_up(alex, served.url, "Alex")
+    alex.goto(f"{served.url}/ledgers/new")
+    alex.get_by_label("Name").fill("Us")
+    alex.get_by_role("button", name="Open").click()
+    code = alex.locator("#invite-code").inner_text().strip()
+    ledger_url = alex.get_by_role("link", name="Go to the ledger").get_attribute("href")
+    sign_up(sam, served.url, "Sam")
+    sam.goto(f"{served.url}/join")
+    sam.get_by_label("Invite code").fill(code)
+    sam.get_by_role("button", name="Join").click()
+    sam.wait_for_url(re.compile(r"/ledgers/[0-9a-f-]{36}$"))
+    return alex, sam, str(ledger_url)
+
+
 @pytest.mark.slow
 def test_two_partners_pair_express_answer_acknowledge_and_replay(
     chromium: Any, served: Served,
@@ -103,19 +120,7 @@ def test_two_partners_pair_express_answer_acknowledge_and_replay(
 def test_a_counsellor_reads_an_approved_share_with_only_opted_in_private_entries(
     chromium: Any, served: Served,
 ) -> None:
-    alex_context, sam_context = chromium.new_context(), chromium.new_context()
-    alex, sam = alex_context.new_page(), sam_context.new_page()
-    sign_up(alex, served.url, "Alex")
-    alex.goto(f"{served.url}/ledgers/new")
-    alex.get_by_label("Name").fill("Us")
-    alex.get_by_role("button", name="Open").click()
-    code = alex.locator("#invite-code").inner_text().strip()
-    ledger_url = alex.get_by_role("link", name="Go to the ledger").get_attribute("href")
-    sign_up(sam, served.url, "Sam")
-    sam.goto(f"{served.url}/join")
-    sam.get_by_label("Invite code").fill(code)
-    sam.get_by_role("button", name="Join").click()
-    sam.wait_for_url(re.compile(r"/ledgers/[0-9a-f-]{36}$"))
+    alex, sam, ledger_url = paired(chromium, served)
 
     alex.goto(f"{served.url}{ledger_url}")
     alex.locator("summary", has_text="I need something").click()
@@ -160,19 +165,7 @@ def test_a_counsellor_reads_an_approved_share_with_only_opted_in_private_entries
 def test_an_open_page_shows_the_partners_new_entry_without_a_reload(
     chromium: Any, served: Served,
 ) -> None:
-    alex_context, sam_context = chromium.new_context(), chromium.new_context()
-    alex, sam = alex_context.new_page(), sam_context.new_page()
-    sign_up(alex, served.url, "Alex")
-    alex.goto(f"{served.url}/ledgers/new")
-    alex.get_by_label("Name").fill("Us")
-    alex.get_by_role("button", name="Open").click()
-    code = alex.locator("#invite-code").inner_text().strip()
-    ledger_url = alex.get_by_role("link", name="Go to the ledger").get_attribute("href")
-    sign_up(sam, served.url, "Sam")
-    sam.goto(f"{served.url}/join")
-    sam.get_by_label("Invite code").fill(code)
-    sam.get_by_role("button", name="Join").click()
-    sam.wait_for_url(re.compile(r"/ledgers/[0-9a-f-]{36}$"))
+    alex, sam, ledger_url = paired(chromium, served)
 
     alex.goto(f"{served.url}{ledger_url}")
     navigations: list[str] = []
