@@ -97,12 +97,15 @@ class AdvisorySession:
         return True
 
     def unlock(self, key: int) -> None:
+        """Releases one lock; the session closes with the last one."""
         if self.conn is not None and key in self.held:
             self.held.discard(key)
             try:
                 self.conn.execute("SELECT pg_advisory_unlock(%s, %s)", (LEASE_CLASS, key))
             except psycopg.Error:
                 self.drop()
+        if not self.held:
+            self.drop()
 
     def drop(self) -> None:
         """Closing the session releases every lock it held."""

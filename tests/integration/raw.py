@@ -7,7 +7,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from ledger.config import Settings, _postgres_env
+from ledger.config import Settings, postgres_env
 
 
 def raw_database_bytes(settings: Settings) -> bytes:
@@ -23,7 +23,7 @@ def sqlite_file_bytes(path: Path) -> bytes:
 
 def postgres_table_bytes(settings: Settings) -> bytes:
     """Every row of every table in the instance's schema, as text and raw bytea."""
-    env = _postgres_env(settings.database_url)
+    env = postgres_env(settings.database_url)
     schema = env.get("POSTGRES_SCHEMA", "public")
     dsn = settings.database_url.split("?")[0]
     chunks: list[bytes] = []
