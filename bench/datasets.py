@@ -14,7 +14,7 @@ from uuid import UUID, uuid4
 
 from bench.context import BenchContext
 from ledger.application import LedgerApplication
-from ledger.config import Settings
+from ledger.config import APP_NAME, Settings
 from ledger.domainmodel import Ledger
 from ledger.sealing import partner_key_id
 from ledger.values import Adequacy, MomentKind, Outcome, SupportType, Visibility
@@ -31,6 +31,7 @@ class BulkLoader(LedgerApplication):
     the ledger again); `seed_instance` takes one snapshot per ledger at the end,
     so loading a generated ledger costs what loading a lived-in one does."""
 
+    name = APP_NAME  # the library names an application after its class otherwise
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {}
 
 

@@ -29,6 +29,17 @@ access_log_format = (
 )
 
 
+def on_starting(server):  # noqa: ANN001, ANN201
+    """A fresh folder for Prometheus' multiprocess files: stale ones from an earlier
+    run would add old counts to the new."""
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if path:
+        os.makedirs(path, exist_ok=True)
+        for name in os.listdir(path):
+            if name.endswith(".db"):
+                os.remove(os.path.join(path, name))
+
+
 def post_worker_init(worker):  # noqa: ANN001, ANN201 - gunicorn's hook signature
     from web.logs import configure_logging
 

@@ -58,9 +58,11 @@ def load(served: Served, targets: Path, seconds: int) -> dict[str, Any]:
     return result
 
 
-def split_text(split: dict[str, float]) -> str:
+def split_text(split: dict[str, float], seconds: float) -> str:
+    """Where the CPU went, and how many of the machine's cores were busy in all."""
     total = sum(split.values()) or 1
-    return ", ".join(f"{name} {100 * cpu / total:.0f}%" for name, cpu in split.items() if cpu)
+    shares = ", ".join(f"{name} {100 * cpu / total:.0f}%" for name, cpu in split.items() if cpu)
+    return f"{shares}; {total / seconds:.2f} of {os.cpu_count()} cores busy"
 
 
 def run(context: BenchContext) -> list[Result]:
@@ -98,5 +100,5 @@ def run(context: BenchContext) -> list[Result]:
                 f"(p99 {baseline['p99']:.1f} ms)", target=target, met=met,
                 detail=f"ratio {ratio:.2f}; p50 {m['p50']:.1f} / p95 {m['p95']:.1f} / "
                        f"p99 {m['p99']:.1f} ms; {m['errors']} errors of {m['requests']:,}; "
-                       f"CPU: {split_text(m['split'])}"))
+                       f"CPU: {split_text(m['split'], m['seconds'])}"))
     return results
