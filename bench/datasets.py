@@ -141,11 +141,11 @@ class Plan:
     seed: int = 1
 
 
-def seed_instance(settings: Settings, context: BenchContext,
-                  *plans: Plan) -> list[list[tuple[UUID, UUID, UUID]]]:
+def seed_instance(settings: Settings, context: BenchContext, *plans: Plan,
+                  build_views: bool = True) -> list[list[tuple[UUID, UUID, UUID]]]:
     """Generates each plan's ledgers into an instance, then builds its views (in
-    batches, as `ebbflow rebuild` does), with progress bars; answers the couples
-    of each plan."""
+    batches, as `ebbflow rebuild` does) unless told not to, with progress bars;
+    answers the couples of each plan."""
     app = BulkLoader(settings)
     snapshots = LedgerApplication(settings)
     made = []
@@ -161,6 +161,8 @@ def seed_instance(settings: Settings, context: BenchContext,
     finally:
         app.close()
         snapshots.close()
+    if not build_views:
+        return made
     total = sum(plan.ledgers * plan.events_each for plan in plans)
     with context.progress("building the views", 3 * total) as advance:
         done: dict[str, int] = {}

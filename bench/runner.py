@@ -28,8 +28,10 @@ def main(quick: bool = False, only: list[str] | None = None, write: bool | None 
     for name in only or CASES:
         console.rule(f"[bold]{name}")
         module = importlib.import_module(f"bench.cases.{name}")
+        case_started = time.perf_counter()
         case_results = module.run(context)
         print_table(case_results, console)
+        console.print(f"{name}: {time.perf_counter() - case_started:,.0f} s")
         results.extend(case_results)
     seconds = time.perf_counter() - started
     results.sort(key=lambda r: r.number)

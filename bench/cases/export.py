@@ -46,7 +46,7 @@ def export_in_child(settings: Settings, ledger_id: UUID, actor: UUID) -> dict[st
 
 
 def run(context: BenchContext) -> list[Result]:
-    events = context.scale(100_000, 10_000)
+    events = context.scale(100_000, 5_000)
     with workspace("sqlite") as settings:
         [[(ledger_id, actor, _)]] = seed_instance(
             settings, context, Plan(1, events, span=timedelta(days=5 * 365)))

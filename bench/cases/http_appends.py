@@ -50,8 +50,9 @@ def target_file(couples: list[BenchCouple]) -> Path:
     return Path(name)
 
 
-def load(served: Served, targets: Path, seconds: int) -> dict[str, Any]:
-    wrk(served.url, targets, 1)  # warm: connections, caches, the JIT of nothing
+def load(served: Served, targets: Path, seconds: int, warm: bool = True) -> dict[str, Any]:
+    if warm:  # connections, caches
+        wrk(served.url, targets, 1)
     split = CpuSplit(served.process.pid)
     result = wrk(served.url, targets, seconds)
     result["split"] = {**split.since_start(), "load generator": result["cpu"]}
@@ -68,8 +69,10 @@ def split_text(split: dict[str, float], seconds: float) -> str:
 def run(context: BenchContext) -> list[Result]:
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed (Debian package wrk; .ci/run installs it)")
-    seconds = context.scale(15, 3)
+    seconds = context.scale(15, 1)
+    warm = not context.quick  # a quick run is a smoke test: its figures are not compared
     results = []
+    baseline: dict[str, Any] | None = None
     for backend in ("sqlite", "postgres"):
         if backend == "postgres" and not context.postgres:
             continue
@@ -79,10 +82,11 @@ def run(context: BenchContext) -> list[Result]:
             measured = {}
             for shape, targets in files.items():
                 context.say(f"{backend}: {CONNECTIONS} connections for {seconds} s, {shape}")
-                measured[shape] = load(served, targets, seconds)
-        with bare_gunicorn(WORKERS) as baseline_served:
-            context.say(f"baseline: bare Flask + gunicorn, {seconds} s")
-            baseline = load(baseline_served, files["8 ledgers"], seconds)
+                measured[shape] = load(served, targets, seconds, warm)
+        if baseline is None or not context.quick:  # a full run measures it beside each
+            with bare_gunicorn(WORKERS) as baseline_served:
+                context.say(f"baseline: bare Flask + gunicorn, {seconds} s")
+                baseline = load(baseline_served, files["8 ledgers"], seconds, warm)
         for path in files.values():
             path.unlink()
         for shape, m in measured.items():

@@ -35,9 +35,9 @@ def timed(call: Callable[[], Any], samples: int) -> list[float]:
 
 
 def run(context: BenchContext) -> list[Result]:
-    balance_events = context.scale(50_000, 5_000)
-    entries = context.scale(100_000, 10_000)
-    samples = context.scale(300, 50)
+    balance_events = context.scale(50_000, 3_000)
+    entries = context.scale(100_000, 5_000)
+    samples = context.scale(300, 30)
     rng = random.Random(7)
     with workspace("sqlite") as settings:
         balance_plan = Plan(1, balance_events, span=FIVE_YEARS, seed=4)

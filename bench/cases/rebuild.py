@@ -43,9 +43,9 @@ def rebuild_one(settings: Settings, name: str) -> dict[str, float]:
 
 
 def run(context: BenchContext) -> list[Result]:
-    ledgers = context.scale(10_000, 500)
+    ledgers = context.scale(10_000, 200)
     with workspace("sqlite") as settings:
-        seed_instance(settings, context, Plan(ledgers, 100, seed=3))
+        seed_instance(settings, context, Plan(ledgers, 100, seed=3), build_views=False)
         context.say("baseline: reading and decoding the whole log")
         base = in_fresh_process(read_and_decode, settings)
         figures = {}
