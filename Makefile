@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 PORT ?= 8000
 
-.PHONY: install run test test-fast lint bench bench-quick clean
+.PHONY: install run test test-fast lint bench bench-quick soak clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ bench: install
 ## bench-quick: a scaled-down run as a smoke test (CI runs it; nothing asserted)
 bench-quick: install
 	$(VENV)/bin/ebbflow bench --quick
+
+## soak: the reliability tests (load, killed workers and projector) for a minute each
+## instead of CI's few seconds, on SQLite and PostgreSQL
+soak: install
+	EBBFLOW_SOAK_SECONDS=$${EBBFLOW_SOAK_SECONDS:-60} $(PY) -m pytest -n 2 tests/e2e/test_reliability.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -22,8 +22,13 @@ class ReadModels:
         """The log position every view has reached."""
         return min(position_of(view) for view in self.views.values())
 
-    def wait_for(self, position: int, timeout: float) -> bool:
-        return all(wait_for(view, position, timeout) for view in self.views.values())
+    def wait_for(self, position: int, timeout: float, view: str | None = None) -> bool:
+        """Until every view (or the one named) includes `position`."""
+        chosen = [self.views[view]] if view else list(self.views.values())
+        return all(wait_for(one, position, timeout) for one in chosen)
+
+    def position_of(self, view: str) -> int:
+        return position_of(self.views[view])
 
     def close(self) -> None:
         for view in self.views.values():

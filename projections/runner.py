@@ -32,7 +32,7 @@ from projections.views.history import PostgresHistoryView, SQLiteHistoryView
 from projections.views.timeline import PostgresTimelineView, SQLiteTimelineView
 
 REBUILD_BATCH = 5000
-WAIT_STEP_SECONDS = 0.005
+WAIT_STEP_SECONDS = 0.002
 STANDBY_POLL_SECONDS = 1.0  # how soon a standby projector notices its chance
 LEASE_CHECK_SECONDS = 2.0  # how often an active one checks it still holds its lease
 logger = logging.getLogger(__name__)

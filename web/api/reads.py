@@ -34,15 +34,17 @@ class NotReady(Exception):
     """The views have not reached the requested position in time (503)."""
 
 
-def wait_for_views(query: dict[str, Any]) -> int:
+def wait_for_views(query: dict[str, Any], view: str) -> int:
+    """Waits (for `min_position`) on the one view the read uses, not all three: a
+    timeline read after a write need not wait for the balance; answers its position."""
     reads = services().reads
     wanted = query.get("min_position")
     if wanted is not None:
         if wanted > services().ledger.max_position():
             raise Invalid.field("min_position", "is beyond the end of the log")
-        if not reads.wait_for(wanted, WAIT_SECONDS):
+        if not reads.wait_for(wanted, WAIT_SECONDS, view):
             raise NotReady()
-    return reads.position()
+    return reads.position_of(view)
 
 
 def moment(query: dict[str, Any], name: str) -> datetime:
@@ -95,7 +97,7 @@ def scope_of(ledger_id: UUID, query: dict[str, Any]) -> str:
 @blp.response(200, schemas.EventPageOut)
 def events(query: dict[str, Any], ledger_id: UUID) -> Response:
     """The raw history I may see, oldest first; `after` is an exclusive log position."""
-    position = wait_for_views(query)
+    position = wait_for_views(query, "history")
     known_at = micros(moment(query, "known_at"))
     scope = scope_of(ledger_id, query)
     after = decode_cursor(query.get("cursor"), scope) or query["after"]
@@ -124,7 +126,7 @@ def events(query: dict[str, Any], ledger_id: UUID) -> Response:
 @blp.response(200, schemas.EntryPageOut)
 def timeline(query: dict[str, Any], ledger_id: UUID) -> Response:
     """Entries with their derived state, newest first."""
-    position = wait_for_views(query)
+    position = wait_for_views(query, "timeline")
     timezone = services().ledger.get_ledger(ledger_id, g.account_id).timezone
     scope = scope_of(ledger_id, query)
     after = decode_cursor(query.get("cursor"), scope)
@@ -161,7 +163,7 @@ def entry(ledger_id: UUID, entry_id: UUID) -> Response:
     found = next((i for i in page.items if i["id"] == str(entry_id)), None)
     if found is None:
         raise NotFound("entry not found")
-    position = services().reads.position()
+    position = services().reads.position_of("timeline")
     return reply(200, schemas.one(schemas.EntryOut).dump({**found, "position": position}))
 
 
@@ -170,7 +172,7 @@ def entry(ledger_id: UUID, entry_id: UUID) -> Response:
 @blp.response(200, schemas.BalanceOut)
 def balance(query: dict[str, Any], ledger_id: UUID) -> Response:
     """How care has flowed each way over a window of weeks, and where it turned."""
-    position = wait_for_views(query)
+    position = wait_for_views(query, "balance")
     result = services().reads.balance.balance(ledger_id, g.account_id, moment(query, "as_of"),
                                               query["window_weeks"])
     return reply(200, schemas.one(schemas.BalanceOut).dump({**result, "position": position}))
@@ -181,7 +183,7 @@ def balance(query: dict[str, Any], ledger_id: UUID) -> Response:
 @blp.response(200, schemas.SeriesOut)
 def series(query: dict[str, Any], ledger_id: UUID) -> Response:
     """One balance frame per ISO week (at most 520): the replay."""
-    position = wait_for_views(query)
+    position = wait_for_views(query, "balance")
     timezone = services().ledger.get_ledger(ledger_id, g.account_id).timezone
     start, end = (from_micros(bound(query[k], timezone) or 0) for k in ("from_", "to"))
     now = services().ledger.clock()
