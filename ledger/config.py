@@ -34,6 +34,12 @@ class Settings:
     argon2_time_cost: int = 3
     argon2_memory_cost: int = 65536
     extra_env: Mapping[str, str] = field(default_factory=dict)
+    erasure_log_path: Path | None = None  # EBBFLOW_ERASURE_LOG
+
+    @property
+    def erasure_log(self) -> Path:
+        """The erasure journal (ledger/erasures.py): outside the database on purpose."""
+        return self.erasure_log_path or self.data_dir / "erasures.log"
 
     @property
     def is_sqlite(self) -> bool:
@@ -64,6 +70,8 @@ class Settings:
             data_dir=data_dir,
             production=production,
             create_tables=_truthy(env.get("EBBFLOW_CREATE_TABLES", create_default)),
+            erasure_log_path=Path(env["EBBFLOW_ERASURE_LOG"])
+            if env.get("EBBFLOW_ERASURE_LOG") else None,
         )
 
     def with_changes(self, **changes: object) -> Settings:

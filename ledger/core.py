@@ -25,6 +25,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from ledger.accounts import Account
 from ledger.config import APP_NAME, SNAPSHOT_INTERVAL, Settings
 from ledger.domainmodel import Ledger
+from ledger.erasures import ErasureJournal
 from ledger.exceptions import Conflict, NotFound, PreconditionFailed
 from ledger.locks import AggregateLocks
 from ledger.passwords import Passwords
@@ -65,7 +66,8 @@ class CoreApplication(Application[UUID]):
         super().__init__(env=settings.eventsourcing_env())
         store: Any = self.recorder
         self.keys = KeyRing(store if isinstance(store, KeyStore) else _no_keys(store),
-                            base64.b64decode(settings.cipher_key))
+                            base64.b64decode(settings.cipher_key),
+                            ErasureJournal(settings.erasure_log))
         self.passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_cost)
         self.locks = AggregateLocks()
         self.on_recorded: list[Callable[[list[Any]], None]] = []  # e.g. the appends metric

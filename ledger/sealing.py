@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from ledger.erasures import ErasureJournal
 from ledger.exceptions import ConfigurationError, LedgerError
 from ledger.values import SealedText
 
@@ -65,8 +66,10 @@ def account_key_id(account_id: UUID) -> str:
 class KeyRing:
     """Creates, wraps, destroys data keys; seals and opens text with them."""
 
-    def __init__(self, store: KeyStore, instance_key: bytes) -> None:
+    def __init__(self, store: KeyStore, instance_key: bytes,
+                 journal: ErasureJournal | None = None) -> None:
         self._store = store
+        self._journal = journal
         self._wrapping = AESGCM(_derive(instance_key, b"ebbflow key wrapping v1"))
         self._records = AESGCM(_derive(instance_key, b"ebbflow stored responses v1"))
         self._index_key: bytes | None = None
@@ -87,7 +90,22 @@ class KeyRing:
             self._store.insert_wrapped_key(key_id, self._wrap(key_id, AESGCM.generate_key(256)))
 
     def destroy(self, key_id: str) -> bool:
+        """Journaled first: a crash in between leaves the erasure to re-apply, never an
+        erasure that a restored backup could undo unnoticed."""
+        if self._journal is not None:
+            self._journal.record(key_id)
         return self._store.delete_wrapped_key(key_id)
+
+    def reapply_erasures(self) -> int:
+        """Destroys again every journaled key still present (after a restore)."""
+        if self._journal is None:
+            return 0
+        destroyed = sum(self._store.delete_wrapped_key(key_id)
+                        for key_id in dict.fromkeys(self._journal.key_ids()))
+        self.sweep()
+        return destroyed
+
+
 
     def sweep(self) -> None:
         """Scrubs what destroyed keys left behind (a transaction open during an
@@ -177,6 +195,11 @@ def _seal_with(key: bytes, key_id: str, text: str) -> SealedText:
 def _open_with(key: bytes, sealed: SealedText) -> str:
     plain = AESGCM(key).decrypt(sealed.nonce, sealed.ciphertext, sealed.key_id.encode())
     return plain.decode()
+
+
+def derive_key(instance_key: bytes, info: bytes) -> bytes:
+    """A key for one purpose, derived from the instance key (HKDF-SHA256)."""
+    return _derive(instance_key, info)
 
 
 def _derive(instance_key: bytes, info: bytes) -> bytes:

@@ -73,12 +73,17 @@ def settings_for(url: str, key_dir: Path) -> Settings:
     return base.with_changes(**CHEAP_HASHING)
 
 
-@pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    settings = settings_for(database_url, tmp_path / "keys")
+def migrated(url: str, tmp_path: Path) -> Settings:
+    """A fresh instance at `url`: tables and views made, as `ebbflow migrate` does."""
+    settings = settings_for(url, tmp_path / "keys")
     migrate(settings)
     migrate_views(settings)
     return settings.with_changes(create_tables=False)
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return migrated(database_url, tmp_path)
 
 
 @pytest.fixture

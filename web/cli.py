@@ -13,6 +13,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -22,6 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from bench.runner import CASES as BENCH_CASES
 from bench.runner import main as run_bench
 from ledger.application import LedgerApplication, migrate
+from ledger.backup import backup, restore
 from ledger.config import Settings
 from ledger.demo import create_demo
 from ledger.exceptions import LedgerError
@@ -73,8 +75,12 @@ def cmd_project(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     names = list(PROJECTIONS) if args.view == "all" else [args.view]
-    with Progress(TextColumn("{task.description:<9}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=Console(stderr=True)) as progress:
+    rebuild_with_progress(settings, names)
+    return 0
+
+
+def rebuild_with_progress(settings: Settings, names: list[str]) -> None:
+    with _progress() as progress:
         tasks = {name: progress.add_task(name, total=None) for name in names}
 
         def report(name: str, done: int, end: int) -> None:
@@ -83,6 +89,40 @@ def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
         replayed = rebuild(settings, names, report)
     for name, count in replayed.items():
         print(f"rebuilt {name}: {count} events")
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description:<9}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=Console(stderr=True))
+
+
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    """An encrypted online copy of the event store (SQLite; see deploy/README.md)."""
+    with _progress() as progress:
+        task = progress.add_task("backup", total=None)
+        header = backup(settings, Path(args.file),
+                        lambda done, total: progress.update(task, completed=done, total=total))
+    print(f"backed up to {args.file} ({Path(args.file).stat().st_size:,} bytes, "
+          f"{header['erasures']} erasures journaled so far)")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    """Restores a backup, re-applies every erasure since, rebuilds the views."""
+    if not args.erasures_only:
+        if not args.file:
+            print("ebbflow: restore needs a FILE (or --erasures-only)", file=sys.stderr)
+            return 2
+        header = restore(settings, Path(args.file), replace=args.replace)
+        print(f"restored the backup of {header['created_at']}")
+    app = LedgerApplication(settings)
+    try:
+        again = app.keys.reapply_erasures()
+    finally:
+        app.close()
+    print(f"re-applied the erasure journal: {again} key(s) destroyed again")
+    if not args.erasures_only:
+        rebuild_with_progress(settings, list(PROJECTIONS))
     return 0
 
 
@@ -206,6 +246,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace, Settings], int]]] =
     "export": ("export what a partner may see, as verifiable JSON or CSV", cmd_export),
     "verify": ("check an export's hash chain and signature", cmd_verify),
     "import": ("restore a complete export as a new ledger of an account", cmd_import),
+    "backup": ("write an encrypted copy of the instance's event store (SQLite)", cmd_backup),
+    "restore": ("restore a backup, re-apply erasures since, rebuild the views", cmd_restore),
     "bench": ("run the benchmarks on throwaway instances; print and record the results",
               cmd_bench),
 }
@@ -247,6 +289,14 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("file")
             command.add_argument("--account", required=True,
                                  help="the account that takes the exporting partner's place")
+        if name == "backup":
+            command.add_argument("file", help="where to write the backup")
+        if name == "restore":
+            command.add_argument("file", nargs="?", help="the backup to restore")
+            command.add_argument("--replace", action="store_true",
+                                 help="replace an existing database (stop the service first)")
+            command.add_argument("--erasures-only", action="store_true",
+                                 help="only re-apply the erasure journal (after pg_restore)")
         if name == "bench":
             command.add_argument("--quick", action="store_true",
                                  help="a scaled-down run (a smoke test, about a minute)")
