@@ -102,6 +102,9 @@ def views_catch_up(settings: Settings) -> None:
 
 
 def check_nothing_lost(settings: Settings, load: Load, ledger: str) -> None:
+    print(f"\nreliability [{settings.database_url.split(':')[0]}]: {len(load.acknowledged)} "
+          f"acknowledged, statuses {dict(load.statuses)}, {load.lost_connections} requests "
+          "lost with a killed worker")  # the figures docs/RELIABILITY.md quotes (make soak)
     assert load.acknowledged, "the load wrote nothing"
     assert not [s for s in load.statuses if s >= 500], load.statuses
     app = LedgerApplication(settings)
