@@ -365,3 +365,20 @@ def test_rate_limits_can_be_shared_through_redis(settings: Settings) -> None:
     with pytest.raises(RateLimited) as limited:  # the sixth attempt, across two workers
         first.hit("5/minute", "shared", identity)
     assert limited.value.retry_after >= 1
+
+
+def test_stored_replies_tokens_and_views_hold_no_words_or_tokens_in_the_clear(api: Api) -> None:
+    """Idempotency records keep the reply encrypted; tokens are kept as hashes; the
+    views hold sealed text: raw bytes of every file or table show none of them."""
+    from tests.integration.raw import raw_database_bytes
+
+    alex, _, ledger = api.couple()
+    secret = "quokka-marmalade-secret"
+    answer = alex.post(f"/api/v1/ledgers/{ledger}/needs", {
+        "need": secret, "intensity": 2, "support_type": "emotional"},
+        headers={"Idempotency-Key": "store-me"})
+    assert answer.status_code == 201
+    api.sync()
+    raw = raw_database_bytes(api.settings)
+    assert secret.encode() not in raw
+    assert alex.token.encode() not in raw

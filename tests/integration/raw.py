@@ -11,8 +11,13 @@ from ledger.config import Settings, postgres_env
 
 
 def raw_database_bytes(settings: Settings) -> bytes:
+    """The event store and every view (on SQLite, their sibling files; on PostgreSQL
+    every table of the schema: events, snapshots, keys, tokens, idempotency, views)."""
     if settings.is_sqlite:
-        return sqlite_file_bytes(settings.sqlite_path)
+        from projections.runner import PROJECTIONS
+
+        return b"".join([sqlite_file_bytes(settings.sqlite_path),
+                         *(sqlite_file_bytes(settings.view_path(name)) for name in PROJECTIONS)])
     return postgres_table_bytes(settings)
 
 
