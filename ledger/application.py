@@ -95,6 +95,7 @@ class LedgerApplication(AccountCommands, PartnershipCommands, EntryCommands, Sha
         self.change(lock_ids, lambda: [self.get_account(account_id),
                                        self._email_index(digest) if digest else None], command)
         self.keys.destroy(account_key_id(account_id))
+        self.purge_replies(account_id=account_id.hex)
 
     def ledgers_of(self, account_id: UUID) -> list[LedgerSummary]:
         account = self.get_account(account_id)

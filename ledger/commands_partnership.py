@@ -138,11 +138,20 @@ class PartnershipCommands(CoreApplication):
         ledger = self._get(ledger_id, Ledger)
         if forget_me:
             self.keys.destroy(partner_key_id(ledger_id, actor))
+            self.purge_replies(account_id=actor.hex, ledger_id=ledger_id.hex)
         if ledger.is_erased:
             for partner in ledger.partners:
                 self.keys.destroy(partner_key_id(ledger_id, UUID(partner)))
             self.keys.destroy(ledger_key_id(ledger_id))
+            self.purge_replies(ledger_id=ledger_id.hex)
         return recorded
+
+    def purge_replies(self, **which: str) -> None:
+        """Stored replies (idempotent retries) hold words under the instance key: an
+        erasure deletes and scrubs them too."""
+        purge = getattr(self.recorder, "purge_idempotency", None)
+        if purge is not None:
+            purge(**which)
 
     # ---------------------------------------------------------------- helpers
 

@@ -155,11 +155,17 @@ class PostgresLedgerRecorder(AuxiliaryTables, PostgresApplicationRecorder):
 
     def vacuum_key_table(self) -> None:
         """Rewrites the key table so deleted keys leave no dead tuples behind."""
+        self.vacuum_full(self.key_table)
+
+    def scrub_idempotency(self) -> None:
+        self.vacuum_full(SQL(self.aux_sql("{idempotency}")))
+
+    def vacuum_full(self, table: Any) -> None:
         with self.datastore.get_connection() as conn:
             was_autocommit = conn.autocommit  # the library's pool keeps autocommit on
             conn.autocommit = True
             try:
-                conn.execute(SQL("VACUUM FULL {}").format(self.key_table))
+                conn.execute(SQL("VACUUM FULL {}").format(table))
             finally:
                 conn.autocommit = was_autocommit
 

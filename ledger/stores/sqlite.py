@@ -143,6 +143,13 @@ class SQLiteLedgerRecorder(AuxiliaryTables, SQLiteApplicationRecorder):
             row = c.fetchone()
         return None if row is None else (row["key_id"], bytes(row["wrapped"]))
 
+    def before_write(self, cursor: Any) -> None:
+        cursor.execute("PRAGMA secure_delete=ON")
+
+    def scrub_idempotency(self) -> None:
+        """Deleted rows were zeroed in place; empty the WAL of their earlier pages."""
+        self.checkpoint()
+
     def sweep_destroyed_keys(self) -> None:
         """Deleted rows were zeroed in place (secure_delete); empty the WAL too."""
         self.checkpoint()

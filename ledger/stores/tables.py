@@ -57,11 +57,15 @@ class AuxiliaryTables:
         if not commit:
             return self.read_rows(self.aux_sql(text), params)
         with self.datastore.transaction(commit=True) as cursor:
+            self.before_write(cursor)
             cursor.execute(self.aux_sql(text), tuple(params))
             try:
                 return list(cursor.fetchall())
             except Exception:
                 return []
+
+    def before_write(self, cursor: Any) -> None:
+        """SQLite zeroes what a write deletes (`secure_delete`); PostgreSQL needs nothing."""
 
     def read_rows(self, statement: Any, params: Sequence[Any] = ()) -> list[Any]:
         """One read-only statement (PostgreSQL overrides it: one round trip, not three)."""
@@ -135,6 +139,8 @@ class AuxiliaryTables:
 
     def purge_idempotency(self, *, account_id: str | None = None,
                           ledger_id: str | None = None, older_than: int | None = None) -> None:
+        """Stored replies hold words under the instance key, not the partner's: on an
+        erasure they are deleted and scrubbed (`scrub_idempotency`), not just expired."""
         if account_id is not None and ledger_id is not None:
             self.aux("DELETE FROM {idempotency} WHERE account_id = ? AND ledger_id = ?",
                      (account_id, ledger_id))
@@ -144,3 +150,8 @@ class AuxiliaryTables:
             self.aux("DELETE FROM {idempotency} WHERE ledger_id = ?", (ledger_id,))
         elif older_than is not None:
             self.aux("DELETE FROM {idempotency} WHERE claimed_at < ?", (older_than,))
+            return
+        self.scrub_idempotency()
+
+    def scrub_idempotency(self) -> None:
+        """Leaves no copy of deleted rows in the files (overridden per backend)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from uuid import UUID
 
 import pytest
 
@@ -382,3 +383,27 @@ def test_stored_replies_tokens_and_views_hold_no_words_or_tokens_in_the_clear(ap
     raw = raw_database_bytes(api.settings)
     assert secret.encode() not in raw
     assert alex.token.encode() not in raw
+
+
+def test_a_forgotten_partners_stored_replies_are_erased_from_the_files(api: Api) -> None:
+    """A reply kept for idempotent retries holds the partner's words under the instance
+    key, so forget-me must delete and scrub it, whichever way the partner leaves."""
+    from tests.integration.raw import raw_database_bytes
+
+    _, sam, ledger = api.couple()
+    words = "wombat-lanterns-never-again"
+    assert sam.post(f"/api/v1/ledgers/{ledger}/needs", {
+        "need": words, "intensity": 2, "support_type": "emotional"},
+        headers={"Idempotency-Key": "keep-my-reply"}).status_code == 201
+    with api.app.app_context():
+        from web.services import services
+
+        store = services().ledger.recorder
+        assert store.aux("SELECT COUNT(*) AS n FROM {idempotency} WHERE account_id = ?",
+                         (sam.id.replace("-", ""),), commit=False)[0]["n"] >= 1
+        services().ledger.leave(UUID(ledger), UUID(sam.id), forget_me=True)  # as pages do
+        left = store.aux("SELECT COUNT(*) AS n FROM {idempotency} WHERE account_id = ?",
+                         (sam.id.replace("-", ""),), commit=False)[0]["n"]
+    assert left == 0
+    api.sync()
+    assert words.encode() not in raw_database_bytes(api.settings)

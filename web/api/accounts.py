@@ -59,7 +59,6 @@ def delete_account(body: dict[str, Any]) -> Response:
     """Leave every ledger with forget_me and erase the account."""
     services().ledger.delete_account(g.account_id, body["password"])
     services().tokens.forget(g.account_id)
-    services().ledger.recorder.purge_idempotency(account_id=g.account_id.hex)  # type: ignore[attr-defined]
     return Response(status=204)
 
 
