@@ -91,3 +91,36 @@ def test_injection_strings_are_stored_and_returned_verbatim(api: Api,
     # the tables are intact: the ledger still reads and writes
     assert alex.post(f"/api/v1/ledgers/{ledger}/needs", {
         "need": "after", "intensity": 1, "support_type": "esteem"}).status_code == 201
+
+
+def test_injection_strings_pass_verbatim_through_every_other_text_field(api: Api) -> None:
+    """Feeling, situation, care, acknowledgement and resolution notes, amendment and
+    retraction reasons, the ledger's name and a display name: each takes every
+    injection string and gives it back unchanged."""
+    alex, sam, ledger = api.couple()
+    base = f"/api/v1/ledgers/{ledger}"
+    for n, text in enumerate(INJECTIONS):
+        need = alex.post(f"{base}/needs", {"need": "n", "feeling": text, "situation": text,
+                                           "intensity": 1, "support_type": "esteem"})
+        assert (need.json["feeling"], need.json["situation"]) == (text, text)
+        care = sam.post(f"{base}/care", {"description": text, "support_type": "esteem",
+                                         "in_response_to": need.json["id"]})
+        assert care.json["description"] == text
+        ack = alex.post(f"{base}/care/{care.json['id']}/acknowledgement",
+                        {"adequacy": "right", "note": text})
+        assert ack.status_code == 201 and ack.json["note"] == text
+        resolved = alex.post(f"{base}/needs/{need.json['id']}/resolution",
+                             {"outcome": "met", "note": text})
+        assert resolved.status_code == 201, resolved.get_data(as_text=True)
+        other = alex.post(f"{base}/needs", {"need": "m", "intensity": 1,
+                                            "support_type": "esteem"}).json["id"]
+        amended = alex.post(f"{base}/entries/{other}/amendments",
+                            {"changes": {"intensity": 2}, "reason": text})
+        assert amended.status_code == 201, amended.get_data(as_text=True)
+        retracted = alex.post(f"{base}/entries/{other}/retraction", {"reason": text})
+        assert retracted.status_code == 201, retracted.get_data(as_text=True)
+        opened = alex.post("/api/v1/ledgers", {"name": text})
+        assert opened.status_code == 201 and opened.json["name"] == text
+        named = alex.call("PATCH", "/api/v1/accounts/me", json={
+            "display_name": text[:80], "current_password": "correct horse battery"})
+        assert named.status_code == 200 and named.json["display_name"] == text[:80], n
