@@ -47,7 +47,7 @@ def generate(app: LedgerApplication, ledgers: int, events_each: int, seed: int =
     made: list[tuple[UUID, UUID, UUID]] = []
     batch: list[Ledger] = []
     for n in range(ledgers):
-        ledger, a, b = _couple(app, begin)
+        ledger, a, b = new_couple(app, begin)
         _fill(app, rng, ledger, (a, b), events_each, begin, gap)
         batch.append(ledger)
         made.append((ledger.id, a, b))
@@ -63,7 +63,7 @@ def generate(app: LedgerApplication, ledgers: int, events_each: int, seed: int =
     return made
 
 
-def _couple(app: LedgerApplication, begin: datetime) -> tuple[Ledger, UUID, UUID]:
+def new_couple(app: LedgerApplication, begin: datetime) -> tuple[Ledger, UUID, UUID]:
     a, b, ledger_id = uuid4(), uuid4(), uuid4()
     for person in (a, b):
         app.keys.ensure_key(partner_key_id(ledger_id, person))

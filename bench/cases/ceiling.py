@@ -11,7 +11,7 @@ import time
 from uuid import UUID
 
 from bench.context import BenchContext
-from bench.datasets import BulkLoader, _couple
+from bench.datasets import BulkLoader, new_couple
 from bench.measure import in_fresh_process
 from bench.results import Result
 from bench.workspace import workspace
@@ -28,7 +28,7 @@ def make_ledgers(settings: Settings, count: int) -> list[tuple[UUID, UUID]]:
     try:
         made = []
         for _ in range(count):
-            ledger, a, _ = _couple(app, app.clock())
+            ledger, a, _ = new_couple(app, app.clock())
             app.save(ledger)
             made.append((ledger.id, a))
         return made
