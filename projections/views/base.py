@@ -34,6 +34,8 @@ class ViewStore(ABC):
     """The dialect-neutral half of a view; mixed with a backend base below."""
 
     TABLES: ClassVar[tuple[str, ...]] = ()
+    # ops that are plain inserts: op -> (table, columns), applied in runs by executemany
+    INSERTS: ClassVar[dict[str, tuple[str, tuple[str, ...]]]] = {}
     DDL: ClassVar[tuple[str, ...]] = ()
     LEDGERS_DDL = "CREATE TABLE IF NOT EXISTS {ledgers} (ledger_id TEXT PRIMARY KEY, " \
                   "timezone TEXT NOT NULL, partners TEXT NOT NULL DEFAULT '[]')"
@@ -75,11 +77,30 @@ class ViewStore(ABC):
             yield cursor
 
     def apply(self, changes: Sequence[RowChange], tracking: Tracking) -> None:
-        """Applies the changes in order and records the position, atomically."""
+        """Applies the changes in order and records the position, atomically. A run of
+        plain inserts (ops named in INSERTS) goes to the database as one executemany:
+        a rebuild's batch is mostly such runs."""
         with self.write() as cursor:
+            run: list[dict[str, Any]] = []
+            run_op = ""
             for change in changes:
-                getattr(self, f"op_{change.op}")(cursor, **change.args)
+                if run and change.op != run_op:
+                    self.insert_many(cursor, run_op, run)
+                    run = []
+                if change.op in self.INSERTS:
+                    run_op = change.op
+                    run.append(change.args)
+                else:
+                    getattr(self, f"op_{change.op}")(cursor, **change.args)
+            if run:
+                self.insert_many(cursor, run_op, run)
             self._insert_tracking(cursor, tracking)  # type: ignore[attr-defined]
+
+    def insert_many(self, cursor: Any, op: str, rows: list[dict[str, Any]]) -> None:
+        table, columns = self.INSERTS[op]
+        statement = (f"INSERT INTO {{{table}}} ({', '.join(columns)}) "  # noqa: S608
+                     f"VALUES ({', '.join('?' * len(columns))})")
+        cursor.executemany(self.render(statement), [[row[c] for c in columns] for row in rows])
 
     def all_tables(self) -> tuple[str, ...]:
         return ("ledgers", *self.TABLES)

@@ -40,12 +40,10 @@ class HistoryStore(ViewStore):
     COLUMNS = ("position", "ledger_id", "version", "type", "class_version", "recorded_at",
                "occurred_at", "original_recorded_at", "actor", "entry_id", "private_to",
                "week", "data")
+    INSERTS: ClassVar[dict[str, tuple[str, tuple[str, ...]]]] = {"event": ("events", COLUMNS)}
 
     def op_event(self, cursor: Any, **row: Any) -> None:
-        columns = ", ".join(self.COLUMNS)
-        marks = ", ".join("?" * len(self.COLUMNS))
-        self.run(cursor, f"INSERT INTO {{events}} ({columns}) VALUES ({marks})",  # noqa: S608
-                 [row[c] for c in self.COLUMNS])
+        self.insert_many(cursor, "event", [row])
 
     def op_related_event(self, cursor: Any, **row: Any) -> None:
         """An event about an entry sees exactly what the entry's first event sees."""

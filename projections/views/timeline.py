@@ -24,6 +24,8 @@ AMENDABLE_COLUMNS = ("support_type", "intensity", "recurring", "occurred_at", "a
 
 
 class TimelineStore(ViewStore):
+    INSERTS: ClassVar[dict[str, tuple[str, tuple[str, ...]]]] = {
+        "entry": ("entries", ENTRY_COLUMNS)}
     TABLES: ClassVar[tuple[str, ...]] = ("entries", "amendments")
     DDL: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS {entries} ("
@@ -48,10 +50,7 @@ class TimelineStore(ViewStore):
     # ------------------------------------------------------------------ writes
 
     def op_entry(self, cursor: Any, **row: Any) -> None:
-        columns = ", ".join(ENTRY_COLUMNS)
-        marks = ", ".join("?" * len(ENTRY_COLUMNS))
-        self.run(cursor, f"INSERT INTO {{entries}} ({columns}) VALUES ({marks})",  # noqa: S608
-                 [row[c] for c in ENTRY_COLUMNS])
+        self.insert_many(cursor, "entry", [row])
 
     def op_resolve(self, cursor: Any, need_id: str, status: str, at: int,
                    note: str | None) -> None:
