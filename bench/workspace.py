@@ -57,4 +57,7 @@ def environment(settings: Settings) -> dict[str, str]:
     """What a child process (`ebbflow serve`, a projector) needs to open this instance."""
     return {**os.environ, "EBBFLOW_DATABASE_URL": settings.database_url,
             "EBBFLOW_DATA_DIR": str(settings.data_dir), "EBBFLOW_CIPHER_KEY": settings.cipher_key,
-            "EBBFLOW_SECRET_KEY": settings.secret_key, "EBBFLOW_CREATE_TABLES": "no"}
+            "EBBFLOW_SECRET_KEY": settings.secret_key, "EBBFLOW_CREATE_TABLES": "no",
+            # sign-in is not what the benchmarks measure: cheap hashes, as in-process
+            "EBBFLOW_ARGON2_TIME_COST": str(settings.argon2_time_cost),
+            "EBBFLOW_ARGON2_MEMORY_KIB": str(settings.argon2_memory_cost)}

@@ -72,6 +72,8 @@ class Settings:
             create_tables=_truthy(env.get("EBBFLOW_CREATE_TABLES", create_default)),
             erasure_log_path=Path(env["EBBFLOW_ERASURE_LOG"])
             if env.get("EBBFLOW_ERASURE_LOG") else None,
+            argon2_time_cost=int(env.get("EBBFLOW_ARGON2_TIME_COST", "3")),
+            argon2_memory_cost=int(env.get("EBBFLOW_ARGON2_MEMORY_KIB", "65536")),
         )
 
     def with_changes(self, **changes: object) -> Settings:

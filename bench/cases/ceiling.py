@@ -57,7 +57,7 @@ def run(context: BenchContext) -> list[Result]:
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
-    seconds = context.scale(15, 2)
+    seconds = context.scale(15, 1)
     results = []
     for backend in ("sqlite", "postgres"):
         if backend == "postgres" and not context.postgres:

@@ -43,7 +43,7 @@ def measure(url: str, ledger: str, token: str, samples: int) -> tuple[list[float
 
 
 def run(context: BenchContext) -> list[Result]:
-    samples = context.scale(300, 25)
+    samples = context.scale(300, 15)
     results = []
     for backend in ("sqlite", "postgres"):
         if backend == "postgres" and not context.postgres:
