@@ -70,8 +70,8 @@ class KeyRing:
                  journal: ErasureJournal | None = None) -> None:
         self._store = store
         self._journal = journal
-        self._wrapping = AESGCM(_derive(instance_key, b"ebbflow key wrapping v1"))
-        self._records = AESGCM(_derive(instance_key, b"ebbflow stored responses v1"))
+        self._wrapping = AESGCM(derive_key(instance_key, b"ebbflow key wrapping v1"))
+        self._records = AESGCM(derive_key(instance_key, b"ebbflow stored responses v1"))
         self._index_key: bytes | None = None
 
     def encrypt_record(self, plain: bytes, context: str) -> str:
@@ -199,8 +199,4 @@ def _open_with(key: bytes, sealed: SealedText) -> str:
 
 def derive_key(instance_key: bytes, info: bytes) -> bytes:
     """A key for one purpose, derived from the instance key (HKDF-SHA256)."""
-    return _derive(instance_key, info)
-
-
-def _derive(instance_key: bytes, info: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(instance_key)

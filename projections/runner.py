@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
@@ -113,14 +113,23 @@ def _reporter(progress: Progress | None, name: str, end: int) -> Callable[[int],
     return report
 
 
+def log_batches(log: LedgerLog, after: int = 0, stop: int | None = None,
+                batch: int = REBUILD_BATCH) -> Iterator[Sequence[Any]]:
+    """The log after a position, in batches of notifications (up to `stop`)."""
+    position = after
+    while stop is None or position < stop:
+        notifications = log.recorder.select_notifications(
+            start=position, limit=batch, stop=stop, inclusive_of_start=False)
+        if not notifications:
+            return
+        yield notifications
+        position = notifications[-1].id
+
+
 def replay(log: LedgerLog, projection: LedgerProjection[Any], view: Any, end: int, batch: int,
            progress: Callable[[int], object]) -> int:
-    position, count = 0, 0
-    while position < end:
-        notifications = log.recorder.select_notifications(
-            start=position, limit=batch, stop=end, inclusive_of_start=False)
-        if not notifications:
-            break
+    count = 0
+    for notifications in log_batches(log, stop=end, batch=batch):
         changes = []
         for notification in notifications:
             event = log.mapper.to_domain_event(notification)
@@ -141,17 +150,11 @@ def catch_up(settings: Settings, names: Iterable[str] = PROJECTIONS) -> int:
         for name in names:
             view = open_view(settings, name)
             projection = PROJECTIONS[name].projection(view)
-            position = position_of(view)
-            while True:
-                notifications = log.recorder.select_notifications(
-                    start=position, limit=REBUILD_BATCH, inclusive_of_start=False)
-                if not notifications:
-                    break
+            for notifications in log_batches(log, after=position_of(view)):
                 for notification in notifications:
                     event = log.mapper.to_domain_event(notification)
                     projection.process_event(event, Tracking(APP_NAME, notification.id))
                     processed += 1
-                position = notifications[-1].id
             view.datastore.close()
     finally:
         log.close()

@@ -13,7 +13,7 @@ from bench.results import Result
 from bench.workspace import workspace
 from ledger.config import Settings
 from ledger.log import LedgerLog
-from projections.runner import PROJECTIONS, REBUILD_BATCH, rebuild
+from projections.runner import PROJECTIONS, log_batches, rebuild
 
 PEAK_TARGET_MB = 200
 RATIO_TARGET = 1 / 3
@@ -21,16 +21,11 @@ RATIO_TARGET = 1 / 3
 
 def read_and_decode(settings: Settings) -> dict[str, float]:
     log = LedgerLog(env=settings.eventsourcing_env())
-    started, position, count = time.perf_counter(), 0, 0
-    while True:
-        notifications = log.recorder.select_notifications(
-            start=position, limit=REBUILD_BATCH, inclusive_of_start=False)
-        if not notifications:
-            break
+    started, count = time.perf_counter(), 0
+    for notifications in log_batches(log):
         for notification in notifications:
             log.mapper.to_domain_event(notification)
         count += len(notifications)
-        position = notifications[-1].id
     seconds = time.perf_counter() - started
     log.close()
     return {"events": count, "seconds": seconds, "peak": rss_mb()[1]}

@@ -34,6 +34,14 @@ def reload_until(page: Any, text: str, timeout: float = 15) -> None:
         page.reload()
 
 
+def record_need(page: Any, words: str, private: bool = False) -> None:
+    page.locator("summary", has_text="I need something").click()
+    page.get_by_label("What I need").fill(words)
+    if private:
+        page.get_by_label("Private: only I will see it").first.check()
+    page.get_by_role("button", name="Record need").click()
+
+
 def paired(chromium: Any, served: Served) -> tuple[Any, Any, str]:
     """Alex opens a ledger, Sam joins it: each in a browser context of their own."""
     alex, sam = chromium.new_context().new_page(), chromium.new_context().new_page()
@@ -80,10 +88,7 @@ def test_two_partners_pair_express_answer_acknowledge_and_replay(
     alex.get_by_label("What I need").fill("Help me prepare for Monday's interview")
     alex.get_by_label("When (optional").first.fill(three_weeks_ago)
     alex.get_by_role("button", name="Record need").click()
-    alex.locator("summary", has_text="I need something").click()
-    alex.get_by_label("What I need").fill("Just for me: a quiet evening")
-    alex.get_by_label("Private: only I will see it").first.check()
-    alex.get_by_role("button", name="Record need").click()
+    record_need(alex, "Just for me: a quiet evening", private=True)
 
     reload_until(sam, "Help me prepare for Monday")
     sam.locator("summary", has_text="I offered care").click()
@@ -123,19 +128,11 @@ def test_a_counsellor_reads_an_approved_share_with_only_opted_in_private_entries
     alex, sam, ledger_url = paired(chromium, served)
 
     alex.goto(f"{served.url}{ledger_url}")
-    alex.locator("summary", has_text="I need something").click()
-    alex.get_by_label("What I need").fill("Shared with the counsellor")
-    alex.get_by_role("button", name="Record need").click()
-    alex.locator("summary", has_text="I need something").click()
-    alex.get_by_label("What I need").fill("Never for the counsellor")
-    alex.get_by_label("Private: only I will see it").first.check()
-    alex.get_by_role("button", name="Record need").click()
+    record_need(alex, "Shared with the counsellor")
+    record_need(alex, "Never for the counsellor", private=True)
 
     sam.goto(f"{served.url}{ledger_url}")
-    sam.locator("summary", has_text="I need something").click()
-    sam.get_by_label("What I need").fill("Sam lets the counsellor read this")
-    sam.get_by_label("Private: only I will see it").first.check()
-    sam.get_by_role("button", name="Record need").click()
+    record_need(sam, "Sam lets the counsellor read this", private=True)
 
     alex.goto(f"{served.url}{ledger_url}/shares")
     alex.get_by_label("For whom").fill("Dr. Rivera")
@@ -170,9 +167,7 @@ def test_an_open_page_shows_the_partners_new_entry_without_a_reload(
     alex.goto(f"{served.url}{ledger_url}")
     navigations: list[str] = []
     alex.on("framenavigated", lambda frame: navigations.append(frame.url))
-    sam.locator("summary", has_text="I need something").click()
-    sam.get_by_label("What I need").fill("Arrives on its own")
-    sam.get_by_role("button", name="Record need").click()
+    record_need(sam, "Arrives on its own")
     started = time.monotonic()
     alex.locator("#as-of", has_text="Arrives on its own").wait_for(timeout=10_000)
     shown_after = time.monotonic() - started
