@@ -13,10 +13,11 @@ from typing import Any, ClassVar
 from uuid import UUID, uuid4
 
 from bench.context import BenchContext
+from ledger import places
 from ledger.application import LedgerApplication
 from ledger.config import APP_NAME, Settings
 from ledger.domainmodel import Ledger
-from ledger.sealing import partner_key_id
+from ledger.sealing import ledger_key_id, partner_key_id
 from ledger.values import Adequacy, MomentKind, Outcome, SupportType, Visibility
 from ledger.weeks import week_of
 from projections.runner import PROJECTIONS, rebuild
@@ -67,19 +68,27 @@ def new_couple(app: LedgerApplication, begin: datetime) -> tuple[Ledger, UUID, U
     a, b, ledger_id = uuid4(), uuid4(), uuid4()
     for person in (a, b):
         app.keys.ensure_key(partner_key_id(ledger_id, person))
-    app.keys.ensure_key(f"ledger:{ledger_id.hex}")
-    name = app.keys.seal(f"ledger:{ledger_id.hex}", "Bench couple")
+    app.keys.ensure_key(ledger_key_id(ledger_id))
+    name = app.keys.seal(ledger_key_id(ledger_id), "Bench couple", places.ledger_name(ledger_id))
     ledger = Ledger.open(ledger_id=ledger_id, actor=a, name=name, timezone="Europe/London",
-                         display_name=app.seal_for(ledger_id, a, "display_name", "A"),
+                         display_name=app.seal_for(ledger_id, a,
+                                                   places.display_name(ledger_id, a), "A"),
                          invite_hash="bench", invite_expires_at=begin + timedelta(days=7),
                          now=begin)
-    ledger.join(b, app.seal_for(ledger_id, b, "display_name", "B"), "bench", begin)
+    ledger.join(b, app.seal_for(ledger_id, b, places.display_name(ledger_id, b), "B"), "bench",
+                begin)
     return ledger, a, b
 
 
 def _fill(app: LedgerApplication, rng: random.Random, ledger: Ledger, people: tuple[UUID, UUID],
           events: int, begin: datetime, gap: timedelta) -> None:
-    words = {p: app.seal_for(ledger.id, p, "need", "bench words") for p in people}
+    sealer = app.keys.sealer()
+
+    def words(actor: UUID, entry_id: UUID, field: str) -> Any:
+        """Each entry's words sealed at its own place, as the application seals them."""
+        return sealer.seal(partner_key_id(ledger.id, actor), "bench words",
+                           places.entry_text(ledger.id, entry_id, field))
+
     now = begin
     open_needs: dict[int, list[UUID]] = {0: [], 1: []}
     cares: dict[int, list[UUID]] = {0: [], 1: []}
@@ -92,7 +101,8 @@ def _fill(app: LedgerApplication, rng: random.Random, ledger: Ledger, people: tu
         actor, roll = people[who], rng.random()
         if roll < 0.3:
             need_id = uuid4()
-            ledger.express_need(actor, entry_id=need_id, occurred_at=now, need=words[actor],
+            ledger.express_need(actor, entry_id=need_id, occurred_at=now,
+                                need=words(actor, need_id, "need"),
                                 feeling=None, situation=None,
                                 support_type=rng.choice(list(SupportType)),
                                 intensity=rng.randint(1, 5), recurring=rng.random() < 0.1,
@@ -106,7 +116,7 @@ def _fill(app: LedgerApplication, rng: random.Random, ledger: Ledger, people: tu
             care_id = uuid4()
             try:
                 ledger.offer_care(actor, entry_id=care_id, occurred_at=now,
-                                  description=words[actor],
+                                  description=words(actor, care_id, "description"),
                                   support_type=rng.choice(list(SupportType)),
                                   in_response_to=answer, quiet=rng.random() < 0.1,
                                   visibility=Visibility.SHARED, now=now)
@@ -126,8 +136,10 @@ def _fill(app: LedgerApplication, rng: random.Random, ledger: Ledger, people: tu
             ledger.resolve_need(actor, need_id=open_needs[who].pop(0),
                                 outcome=Outcome.MET, note=None, now=now)
         else:
-            ledger.share_moment(actor, entry_id=uuid4(), occurred_at=now,
-                                kind=rng.choice(list(MomentKind)), text=words[actor],
+            moment_id = uuid4()
+            ledger.share_moment(actor, entry_id=moment_id, occurred_at=now,
+                                kind=rng.choice(list(MomentKind)),
+                                text=words(actor, moment_id, "text"),
                                 visibility=Visibility.SHARED, now=now)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from ledger import places
 from ledger.accounts import Account, EmailIndex
 from ledger.commands_accounts import AccountCommands
 from ledger.commands_entries import EntryCommands
@@ -59,16 +60,19 @@ class LedgerApplication(AccountCommands, PartnershipCommands, EntryCommands, Sha
 
     def describe(self, ledger: Ledger) -> LedgerSummary:
         """The ledger with its words opened (None where they were erased)."""
-        opener = self.keys.opener()
+        opener = self.keys.ledger_opener(ledger.id)
         partners = [
             PartnerSummary(
-                id=UUID(hex_id), display_name=opener.open(ledger.display_names[hex_id]),
+                id=UUID(hex_id),
+                display_name=opener.open(ledger.display_names[hex_id],
+                                         places.display_name(ledger.id, hex_id)),
                 placeholder=hex_id in ledger.placeholders, departed=hex_id in ledger.departed,
             )
             for hex_id in ledger.partners
         ]
         return LedgerSummary(
-            id=ledger.id, name=opener.open(ledger.name), timezone=ledger.timezone,
+            id=ledger.id, name=opener.open(ledger.name, places.ledger_name(ledger.id)),
+            timezone=ledger.timezone,
             partners=partners, version=ledger.version, paused=ledger.paused_by is not None,
             paused_by=UUID(ledger.paused_by) if ledger.paused_by else None,
             invite_expires_at=ledger.invite_expires_at, opened_at=ledger.created_on,
@@ -77,12 +81,12 @@ class LedgerApplication(AccountCommands, PartnershipCommands, EntryCommands, Sha
     def delete_account(self, account_id: UUID, password: str) -> None:
         """Leaves every ledger with forget_me, frees the email, destroys the account key."""
         account = self.get_account(account_id)
-        opener = self.keys.opener()
-        if not self.passwords.verify(opener.open(account.password_hash), password):
+        if not self.passwords.verify(self._password_hash(account), password):
             raise Invalid.field("password", "is not your password")
         for hex_id in list(account.ledgers):
             self.leave(UUID(hex_id), account_id, forget_me=True)
-        email = opener.open(account.email)
+        email = self.keys.account_opener(account_id).open(
+            account.email, places.account_field(account_id, "email"))
         digest = self.keys.index_id("email", email) if email else None
 
         def command(account: Account, index: EmailIndex | None) -> None:

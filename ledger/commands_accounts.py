@@ -11,6 +11,7 @@ from ledger.accounts import Account, EmailIndex
 from ledger.core import CoreApplication, Recorded
 from ledger.exceptions import Invalid, NotFound, Unauthenticated
 from ledger.passwords import MIN_PASSWORD_LENGTH
+from ledger.places import account_field
 from ledger.sealing import account_key_id
 from ledger.texts import clean_email, clean_name
 
@@ -32,8 +33,10 @@ class AccountCommands(CoreApplication):
         key_id = account_key_id(account_id)
         self.keys.ensure_key(key_id)
         digest = self.keys.index_id("email", email)
-        sealed_email, sealed_name = self.keys.seal(key_id, email), self.keys.seal(key_id, name)
-        sealed_hash = self.keys.seal(key_id, self.passwords.hash(password))
+        sealed_email = self.keys.seal(key_id, email, account_field(account_id, "email"))
+        sealed_name = self.keys.seal(key_id, name, account_field(account_id, "display_name"))
+        sealed_hash = self.keys.seal(key_id, self.passwords.hash(password),
+                                     account_field(account_id, "password_hash"))
 
         def command(index: EmailIndex | None) -> list[Aggregate]:
             """A lost race re-reads the index, finds it claimed, and answers 409."""
@@ -73,9 +76,12 @@ class AccountCommands(CoreApplication):
         if password is not None:
             check_password(password)
         key_id = account_key_id(account_id)
-        name = (self.keys.seal(key_id, clean_name("display_name", display_name))
+        name = (self.keys.seal(key_id, clean_name("display_name", display_name),
+                               account_field(account_id, "display_name"))
                 if display_name else None)
-        new_hash = self.keys.seal(key_id, self.passwords.hash(password)) if password else None
+        new_hash = (self.keys.seal(key_id, self.passwords.hash(password),
+                                   account_field(account_id, "password_hash"))
+                    if password else None)
 
         def command(account: Account) -> None:
             if name is not None:
@@ -94,20 +100,23 @@ class AccountCommands(CoreApplication):
 
     def describe_account(self, account_id: UUID) -> AccountSummary:
         account = self.get_account(account_id)
-        opener = self.keys.opener()
+        opener = self.keys.account_opener(account_id)
         return AccountSummary(
-            id=account.id, email=opener.open(account.email),
-            display_name=opener.open(account.display_name),
+            id=account.id, email=opener.open(account.email, account_field(account_id, "email")),
+            display_name=opener.open(account.display_name,
+                                     account_field(account_id, "display_name")),
             ledger_ids=[UUID(hex_id) for hex_id in account.ledgers],
         )
 
     def _set_password(self, account_id: UUID, password: str) -> None:
-        sealed = self.keys.seal(account_key_id(account_id), self.passwords.hash(password))
+        sealed = self.keys.seal(account_key_id(account_id), self.passwords.hash(password),
+                               account_field(account_id, "password_hash"))
         self.change([account_id], lambda: [self.get_account(account_id)],
                     lambda account: account.change_password(sealed, self.clock()))
 
     def _password_hash(self, account: Account) -> str | None:
-        return self.keys.opener().open(account.password_hash)
+        return self.keys.account_opener(account.id).open(
+            account.password_hash, account_field(account.id, "password_hash"))
 
     def _live_account(self, account_id: UUID | None) -> Account | None:
         if account_id is None:

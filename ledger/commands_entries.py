@@ -12,10 +12,15 @@ from uuid import UUID, uuid4
 from ledger.core import CoreApplication, Recorded
 from ledger.domainmodel import Ledger
 from ledger.exceptions import Invalid
+from ledger.places import (
+    AMENDMENT_REASON,
+    ENTRY_TEXTS,
+    RESOLUTION_NOTE,
+    RETRACTION_REASON,
+    entry_text,
+)
 from ledger.values import Adequacy, MomentKind, Outcome, SupportType, Visibility
 from ledger.weeks import week_of
-
-TEXT_FIELDS = frozenset({"need", "feeling", "situation", "description", "note", "text"})
 
 
 class EntryCommands(CoreApplication):
@@ -27,9 +32,11 @@ class EntryCommands(CoreApplication):
         **save_kwargs: Any,
     ) -> Recorded:
         entry_id = uuid4()
-        sealed = self.seal_for(ledger_id, actor, "need", need)
-        sealed_feeling = self.seal_optional(ledger_id, actor, "feeling", feeling)
-        sealed_situation = self.seal_optional(ledger_id, actor, "situation", situation)
+        sealed = self.seal_for(ledger_id, actor, entry_text(ledger_id, entry_id, "need"), need)
+        sealed_feeling = self.seal_optional(
+            ledger_id, actor, entry_text(ledger_id, entry_id, "feeling"), feeling)
+        sealed_situation = self.seal_optional(
+            ledger_id, actor, entry_text(ledger_id, entry_id, "situation"), situation)
 
         def command(ledger: Ledger) -> None:
             now = self.clock()
@@ -49,7 +56,8 @@ class EntryCommands(CoreApplication):
         expected_version: int | None = None, **save_kwargs: Any,
     ) -> Recorded:
         entry_id = uuid4()
-        sealed = self.seal_for(ledger_id, actor, "description", description)
+        sealed = self.seal_for(ledger_id, actor, entry_text(ledger_id, entry_id, "description"),
+                               description)
 
         def command(ledger: Ledger) -> None:
             now = self.clock()
@@ -66,7 +74,7 @@ class EntryCommands(CoreApplication):
         note: str | None = None, expected_version: int | None = None, **save_kwargs: Any,
     ) -> Recorded:
         entry_id = uuid4()
-        sealed = self.seal_optional(ledger_id, actor, "note", note)
+        sealed = self.seal_optional(ledger_id, actor, entry_text(ledger_id, entry_id, "note"), note)
 
         def command(ledger: Ledger) -> None:
             ledger.acknowledge_care(actor, entry_id=entry_id, care_id=care_id,
@@ -78,7 +86,8 @@ class EntryCommands(CoreApplication):
         self, ledger_id: UUID, actor: UUID, *, need_id: UUID, outcome: Outcome,
         note: str | None = None, expected_version: int | None = None, **save_kwargs: Any,
     ) -> Recorded:
-        sealed = self.seal_optional(ledger_id, actor, "note", note)
+        sealed = self.seal_optional(
+            ledger_id, actor, entry_text(ledger_id, need_id, RESOLUTION_NOTE), note, "note")
 
         def command(ledger: Ledger) -> None:
             ledger.resolve_need(actor, need_id=need_id, outcome=Outcome(outcome), note=sealed,
@@ -91,7 +100,7 @@ class EntryCommands(CoreApplication):
         note: str | None = None, expected_version: int | None = None, **save_kwargs: Any,
     ) -> Recorded:
         entry_id = uuid4()
-        sealed = self.seal_optional(ledger_id, actor, "note", note)
+        sealed = self.seal_optional(ledger_id, actor, entry_text(ledger_id, entry_id, "note"), note)
 
         def command(ledger: Ledger) -> None:
             now = self.clock()
@@ -106,7 +115,7 @@ class EntryCommands(CoreApplication):
         expected_version: int | None = None, **save_kwargs: Any,
     ) -> Recorded:
         entry_id = uuid4()
-        sealed = self.seal_for(ledger_id, actor, "text", text)
+        sealed = self.seal_for(ledger_id, actor, entry_text(ledger_id, entry_id, "text"), text)
 
         def command(ledger: Ledger) -> None:
             now = self.clock()
@@ -120,9 +129,10 @@ class EntryCommands(CoreApplication):
         self, ledger_id: UUID, actor: UUID, *, entry_id: UUID, changes: dict[str, Any],
         reason: str, expected_version: int | None = None, **save_kwargs: Any,
     ) -> Recorded:
-        sealed_changes = {name: self._sealed_change(ledger_id, actor, name, value)
+        sealed_changes = {name: self._sealed_change(ledger_id, actor, entry_id, name, value)
                           for name, value in changes.items()}
-        sealed_reason = self.seal_for(ledger_id, actor, "reason", reason)
+        sealed_reason = self.seal_for(
+            ledger_id, actor, entry_text(ledger_id, entry_id, AMENDMENT_REASON), reason, "reason")
 
         def command(ledger: Ledger) -> None:
             ledger.amend_entry(actor, entry_id=entry_id, changes=sealed_changes,
@@ -134,7 +144,8 @@ class EntryCommands(CoreApplication):
         self, ledger_id: UUID, actor: UUID, *, entry_id: UUID, reason: str,
         expected_version: int | None = None, **save_kwargs: Any,
     ) -> Recorded:
-        sealed_reason = self.seal_for(ledger_id, actor, "reason", reason)
+        sealed_reason = self.seal_for(
+            ledger_id, actor, entry_text(ledger_id, entry_id, RETRACTION_REASON), reason, "reason")
 
         def command(ledger: Ledger) -> None:
             ledger.retract_entry(actor, entry_id=entry_id, reason=sealed_reason, now=self.clock())
@@ -146,10 +157,13 @@ class EntryCommands(CoreApplication):
         recorded = self.change_ledger(ledger_id, actor, command, expected_version, **save_kwargs)
         return replace(recorded, id=entry_id)
 
-    def _sealed_change(self, ledger_id: UUID, actor: UUID, name: str, value: Any) -> Any:
-        """Text is sealed; enums are coerced so the event always holds typed values."""
-        if name in TEXT_FIELDS:
-            return self.seal_optional(ledger_id, actor, name, value)
+    def _sealed_change(self, ledger_id: UUID, actor: UUID, entry_id: UUID, name: str,
+                       value: Any) -> Any:
+        """Text is sealed where the amended field sits; enums are coerced so the event
+        always holds typed values."""
+        if name in ENTRY_TEXTS:
+            return self.seal_optional(ledger_id, actor, entry_text(ledger_id, entry_id, name),
+                                      value)
         coerce = {"support_type": SupportType, "visibility": Visibility, "adequacy": Adequacy}
         if name in coerce and value is not None:
             try:

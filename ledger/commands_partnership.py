@@ -10,10 +10,12 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
+from ledger import places
 from ledger.accounts import Account, InviteIndex
 from ledger.core import CoreApplication, Recorded
 from ledger.domainmodel import Ledger
 from ledger.exceptions import Invalid, NotFound
+from ledger.places import account_field
 from ledger.sealing import ledger_key_id, partner_key_id
 from ledger.texts import clean_name
 from ledger.weeks import is_time_zone
@@ -47,14 +49,15 @@ class PartnershipCommands(CoreApplication):
         if not is_time_zone(timezone):
             raise Invalid.field("timezone", "must be an IANA time zone such as Europe/Paris")
         account = self.get_account(actor)
-        shown_name = display_name or self.keys.opener().open(account.display_name) or "Partner"
+        shown_name = display_name or self.keys.account_opener(actor).open(
+            account.display_name, account_field(actor, "display_name")) or "Partner"
         ledger_id = uuid4()
         self.keys.ensure_key(ledger_key_id(ledger_id))
         self.keys.ensure_key(partner_key_id(ledger_id, actor))
         invite, digest = self._new_invite(code)
-        sealed_name = self.keys.seal(ledger_key_id(ledger_id), name)
-        sealed_display = self.seal_for(ledger_id, actor, "display_name", clean_name(
-            "display_name", shown_name))
+        sealed_name = self.keys.seal(ledger_key_id(ledger_id), name, places.ledger_name(ledger_id))
+        sealed_display = self.seal_for(ledger_id, actor, places.display_name(ledger_id, actor),
+                                       clean_name("display_name", shown_name))
 
         def command(account: Account) -> list[Aggregate]:
             now = self.clock()
@@ -95,9 +98,11 @@ class PartnershipCommands(CoreApplication):
         except NotFound:
             raise NotFound("unknown, used or expired invite code") from None
         account = self.get_account(actor)
-        shown = display_name or self.keys.opener().open(account.display_name) or "Partner"
+        shown = display_name or self.keys.account_opener(actor).open(
+            account.display_name, account_field(actor, "display_name")) or "Partner"
         self.keys.ensure_key(partner_key_id(ledger_id, actor))
-        sealed = self.seal_for(ledger_id, actor, "display_name", clean_name("display_name", shown))
+        sealed = self.seal_for(ledger_id, actor, places.display_name(ledger_id, actor),
+                               clean_name("display_name", shown))
 
         def command(ledger: Ledger, account: Account) -> None:
             ledger.join(actor, sealed, digest, self.clock())

@@ -4,8 +4,7 @@ of every export a partner takes."""
 from __future__ import annotations
 
 import hashlib
-import secrets
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -14,20 +13,25 @@ from eventsourcing.domain import Aggregate
 
 from ledger.core import CoreApplication, Recorded
 from ledger.domainmodel import Ledger
+from ledger.entries import Share
 from ledger.exceptions import NotFound
-from ledger.sealing import ledger_key_id
+from ledger.places import share_label
 from ledger.sharing import AccessLog, ShareIndex
-
-SHARE_TOKEN_BYTES = 32
-
-
-def new_share_token() -> str:
-    return secrets.token_urlsafe(SHARE_TOKEN_BYTES)
 
 
 def share_token_hash(token: str) -> str:
     """Share tokens carry 256 random bits, so a plain SHA-256 is a safe stored form."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ShareAccess:
+    """A counsellor's access: the ledger, the share, and the log position it was
+    recorded at."""
+
+    ledger: Ledger
+    share_id: UUID
+    position: int
 
 
 class SharingCommands(CoreApplication):
@@ -38,7 +42,7 @@ class SharingCommands(CoreApplication):
         **save_kwargs: Any,
     ) -> Recorded:
         share_id = uuid4()
-        sealed_label = self.seal_for(ledger_id, actor, "label", label)
+        sealed_label = self.seal_for(ledger_id, actor, share_label(ledger_id, share_id), label)
         if not sections:
             sections = ["timeline", "balance", "turns", "check_ins", "raw_events"]
 
@@ -54,26 +58,40 @@ class SharingCommands(CoreApplication):
 
     def approve_share(
         self, ledger_id: UUID, actor: UUID, *, share_id: UUID, include_private: bool = False,
-        token: str | None = None, **save_kwargs: Any,
+        **save_kwargs: Any,
     ) -> tuple[Recorded, str]:
-        """Answers the share's url path; only its hash and a sealed copy are stored."""
-        token = token or new_share_token()
-        url = f"/share/{token}"
-        sealed_url = self.keys.seal(ledger_key_id(ledger_id), url)
+        """Answers the share's url path. Only its token's hash is stored: the token is
+        derived from the share id with the instance's index key, so the partners'
+        share list can show the link again without any event holding it."""
+        token = self.share_token(share_id)
 
         def command(ledger: Ledger) -> list[Aggregate]:
             now = self.clock()
             ledger.approve_share(actor, share_id=share_id, include_private=include_private,
-                                 token_hash=share_token_hash(token), url=sealed_url, now=now)
+                                 token_hash=share_token_hash(token), now=now)
             return [ShareIndex.issue(share_token_hash(token), ledger_id, share_id, actor, now)]
 
         recorded = self.change([ledger_id], lambda: [self.get_ledger(ledger_id, actor)], command,
                                **save_kwargs)
-        return replace(recorded, id=share_id), url
+        return replace(recorded, id=share_id), f"/share/{token}"
 
-    def open_share(self, token: str, what: str) -> tuple[Ledger, UUID]:
+    def share_token(self, share_id: UUID) -> str:
+        return self.keys.link_token("share", share_id.hex)
+
+    def share_link(self, share_id: UUID) -> str | None:
+        """An approved share's link, derived again; None for a share approved before
+        links were derived (its random token was never kept, only its hash)."""
+        token = self.share_token(share_id)
+        try:
+            self._get(ShareIndex.id_for(share_token_hash(token)), ShareIndex)
+        except NotFound:
+            return None
+        return f"/share/{token}"
+
+    def open_share(self, token: str, what: str) -> ShareAccess:
         """The ledger and share a counsellor's token opens, if the share is active;
-        the access is recorded in the ledger's access log, not in the ledger."""
+        the access is recorded in the ledger's access log, not in the ledger, and
+        its log position answered (what the counsellor's read must include)."""
         try:
             index = self._get(ShareIndex.id_for(share_token_hash(token)), ShareIndex)
         except NotFound:
@@ -81,8 +99,7 @@ class SharingCommands(CoreApplication):
         ledger = self._get(index.ledger_id, Ledger)
         share = ledger.shares.get(index.share_id.hex)
         now = self.clock()
-        if ledger.is_erased or share is None or not share[1] or share[2] \
-                or now.timestamp() >= share[3]:
+        if ledger.is_erased or share is None or not Share.is_active(share, now.timestamp()):
             raise NotFound("share not found")
 
         def command(log: AccessLog | None) -> list[Aggregate]:
@@ -91,8 +108,8 @@ class SharingCommands(CoreApplication):
             return [created] if created else []
 
         log_id = AccessLog.id_for(ledger.id)
-        self.change([log_id], lambda: [self._access_log(log_id)], command)
-        return ledger, index.share_id
+        recorded = self.change([log_id], lambda: [self._access_log(log_id)], command)
+        return ShareAccess(ledger, index.share_id, recorded.position)
 
     def accesses(self, ledger_id: UUID, actor: UUID) -> dict[str, list[str]]:
         self.get_ledger(ledger_id, actor)

@@ -35,6 +35,8 @@ class Settings:
     argon2_memory_cost: int = 65536
     extra_env: Mapping[str, str] = field(default_factory=dict)
     erasure_log_path: Path | None = None  # EBBFLOW_ERASURE_LOG
+    trusted_export_keys: tuple[str, ...] = ()  # EBBFLOW_TRUSTED_EXPORT_KEYS (base64 Ed25519)
+    import_max_events: int = 25_000  # EBBFLOW_IMPORT_MAX_EVENTS
 
     @property
     def erasure_log(self) -> Path:
@@ -74,6 +76,9 @@ class Settings:
             if env.get("EBBFLOW_ERASURE_LOG") else None,
             argon2_time_cost=int(env.get("EBBFLOW_ARGON2_TIME_COST", "3")),
             argon2_memory_cost=int(env.get("EBBFLOW_ARGON2_MEMORY_KIB", "65536")),
+            trusted_export_keys=tuple(k.strip() for k in env.get(
+                "EBBFLOW_TRUSTED_EXPORT_KEYS", "").split(",") if k.strip()),
+            import_max_events=int(env.get("EBBFLOW_IMPORT_MAX_EVENTS", "25000")),
         )
 
     def with_changes(self, **changes: object) -> Settings:

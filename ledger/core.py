@@ -29,7 +29,7 @@ from ledger.erasures import ErasureJournal
 from ledger.exceptions import Conflict, NotFound, PreconditionFailed
 from ledger.locks import AggregateLocks
 from ledger.passwords import Passwords
-from ledger.sealing import KeyRing, KeyStore, partner_key_id
+from ledger.sealing import KeyRing, KeyStore, Place, partner_key_id
 from ledger.texts import clean_text
 from ledger.transcodings import register_ledger_transcodings
 from ledger.values import SealedText
@@ -195,14 +195,18 @@ class CoreApplication(Application[UUID]):
 
     # ----------------------------------------------------------------- sealing
 
-    def seal_for(self, ledger_id: UUID, actor: UUID, field: str, text: str) -> SealedText:
-        return self.keys.seal(partner_key_id(ledger_id, actor), clean_text(field, text))
+    def seal_for(self, ledger_id: UUID, actor: UUID, place: Place, text: str,
+                 field: str | None = None) -> SealedText:
+        """The actor's words, validated (errors name `field`, by default the place's),
+        sealed with their key for this ledger at `place`."""
+        return self.keys.seal(partner_key_id(ledger_id, actor),
+                              clean_text(field or place.field, text), place)
 
-    def seal_optional(self, ledger_id: UUID, actor: UUID, field: str,
-                      text: str | None) -> SealedText | None:
-        if text is None or not text.strip():
+    def seal_optional(self, ledger_id: UUID, actor: UUID, place: Place, text: str | None,
+                      field: str | None = None) -> SealedText | None:
+        if text is None or (isinstance(text, str) and not text.strip()):
             return None
-        return self.seal_for(ledger_id, actor, field, text)
+        return self.seal_for(ledger_id, actor, place, text, field)
 
 
 def _no_keys(recorder: object) -> KeyStore:

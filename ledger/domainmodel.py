@@ -15,9 +15,9 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from ledger.aggregate import IMPORTING, EbbFlowAggregate
-from ledger.entries import Entry, Flag
+from ledger.entries import Entry, Flag, Share
 from ledger.exceptions import Conflict, Invalid, NotAllowed
-from ledger.guards import LedgerGuards, check_occurred_at
+from ledger.guards import LedgerGuards, check_amended_type, check_occurred_at
 from ledger.values import (
     Adequacy,
     EntryKind,
@@ -41,6 +41,8 @@ AMENDABLE: dict[EntryKind, frozenset[str]] = {
 }
 REQUIRED_TEXT = frozenset({"need", "description", "text"})
 NEVER_AMENDABLE = frozenset({"to", "in_response_to"})
+REVOKED_BY_PARTNER = "revoked"
+REVOKED_BY_DEPARTURE = "partner_left"
 ONLY_WHILE_PAUSED = (
     "the ledger is paused: only resuming, leaving, revoking a share or recording an export"
 )
@@ -155,13 +157,28 @@ class Ledger(LedgerGuards, EbbFlowAggregate):
         expires_at: datetime
 
     class ShareApproved(EbbFlowAggregate.Event):
+        """v2 dropped the sealed `url`: a share's link is never kept in an event, only
+        its token's hash (the partners' share list derives the link again)."""
+
+        class_version = 2
         share_id: UUID
         include_private: bool
         token_hash: str
-        url: SealedText
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.pop("url", None)
 
     class ShareRevoked(EbbFlowAggregate.Event):
+        """v2 added `reason`: revoked by a partner, or because a partner left."""
+
+        class_version = 2
         share_id: UUID
+        reason: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["reason"] = REVOKED_BY_PARTNER
 
     class ExportTaken(EbbFlowAggregate.Event):
         format: str
@@ -304,7 +321,13 @@ class Ledger(LedgerGuards, EbbFlowAggregate):
         self.paused_by = None
 
     def leave(self, actor: UUID, forget_me: bool, now: datetime) -> None:
+        """Every share still pending or active ends with the partnership: whoever
+        leaves has seen the counsellor links, and must not read on through them."""
         self.check_is_partner(actor)
+        for share_id, share in list(self.shares.items()):
+            if Share.is_live(share, now.timestamp()):
+                self._share_revoked(timestamp=now, actor=actor, share_id=UUID(share_id),
+                                    reason=REVOKED_BY_DEPARTURE)
         self._partner_left(timestamp=now, actor=actor, forget_me=forget_me)
 
     @event(PartnerLeft)
@@ -516,40 +539,40 @@ class Ledger(LedgerGuards, EbbFlowAggregate):
                          label: SealedText, scope_from: datetime | None,
                          scope_to: datetime | None, sections: list[str],
                          include_private: bool, expires_at: datetime) -> None:
-        self.shares[share_id.hex] = [
-            self.partners.index(actor.hex), False, False, int(expires_at.timestamp()),
-            list(sections), scope_from.isoformat() if scope_from else None,
+        requester = self.partners.index(actor.hex)
+        self.shares[share_id.hex] = Share.new(
+            requester, int(expires_at.timestamp()), list(sections),
+            scope_from.isoformat() if scope_from else None,
             scope_to.isoformat() if scope_to else None,
-            [self.partners.index(actor.hex)] if include_private else [],
-        ]
+            [requester] if include_private else [])
 
     def approve_share(self, actor: UUID, *, share_id: UUID, include_private: bool,
-                      token_hash: str, url: SealedText, now: datetime) -> None:
+                      token_hash: str, now: datetime) -> None:
         self.check_can_write(actor)
         share = self.pending_share(actor, share_id, now)
-        if share[0] == self.partners.index(actor.hex):
+        if Share.requester(share) == self.partners.index(actor.hex):
             raise NotAllowed("the other partner approves a share, not the one who asked")
         self._share_approved(timestamp=now, actor=actor, share_id=share_id,
-                             include_private=include_private, token_hash=token_hash, url=url)
+                             include_private=include_private, token_hash=token_hash)
 
     @event(ShareApproved)
     def _share_approved(self, *, timestamp: datetime, actor: UUID, share_id: UUID,
-                        include_private: bool, token_hash: str, url: SealedText) -> None:
-        share = self.shares[share_id.hex]
-        share[1] = True
-        if include_private:
-            share[7].append(self.partners.index(actor.hex))
+                        include_private: bool, token_hash: str) -> None:
+        Share.approve(self.shares[share_id.hex],
+                      self.partners.index(actor.hex) if include_private else None)
 
     def revoke_share(self, actor: UUID, *, share_id: UUID, now: datetime) -> None:
         self.check_is_partner(actor)
         share = self.known_share(share_id)
-        if share[2]:
+        if Share.revoked(share):
             raise Conflict("this share is already revoked")
-        self._share_revoked(timestamp=now, actor=actor, share_id=share_id)
+        self._share_revoked(timestamp=now, actor=actor, share_id=share_id,
+                            reason=REVOKED_BY_PARTNER)
 
     @event(ShareRevoked)
-    def _share_revoked(self, *, timestamp: datetime, actor: UUID, share_id: UUID) -> None:
-        self.shares[share_id.hex][2] = True
+    def _share_revoked(self, *, timestamp: datetime, actor: UUID, share_id: UUID,
+                       reason: str) -> None:
+        Share.revoke(self.shares[share_id.hex])
 
     def record_export(self, actor: UUID, *, format: str, scope: dict[str, Any],
                       include_private: bool, now: datetime) -> None:
@@ -585,4 +608,5 @@ class Ledger(LedgerGuards, EbbFlowAggregate):
                                                            "visibility", "adequacy",
                                                            "felt_supported"}:
                 raise Invalid.field(name, "cannot be removed")
+            check_amended_type(name, value)
         self.check_amended_values(entry, changes, now)

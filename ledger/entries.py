@@ -79,3 +79,66 @@ class Entry:
     @staticmethod
     def set_link(entry: list[Any], link: Any) -> None:
         entry[4] = link
+
+
+class Share:
+    """Accessors over a share's compact record: `[requester, approved, revoked,
+    expires (epoch s), sections, from, to, private owners]`, the partners (by number)
+    who let their own private entries reach the counsellor."""
+
+    @staticmethod
+    def new(requester: int, expires_at: int, sections: list[str], scope_from: str | None,
+            scope_to: str | None, private_owners: list[int]) -> list[Any]:
+        return [requester, False, False, expires_at, sections, scope_from, scope_to,
+                private_owners]
+
+    @staticmethod
+    def requester(share: list[Any]) -> int:
+        return int(share[0])
+
+    @staticmethod
+    def approved(share: list[Any]) -> bool:
+        return bool(share[1])
+
+    @staticmethod
+    def revoked(share: list[Any]) -> bool:
+        return bool(share[2])
+
+    @staticmethod
+    def expires_at(share: list[Any]) -> int:
+        return int(share[3])
+
+    @staticmethod
+    def sections(share: list[Any]) -> list[str]:
+        return list(share[4])
+
+    @staticmethod
+    def scope_from(share: list[Any]) -> str | None:
+        return share[5]  # type: ignore[no-any-return]
+
+    @staticmethod
+    def scope_to(share: list[Any]) -> str | None:
+        return share[6]  # type: ignore[no-any-return]
+
+    @staticmethod
+    def private_owners(share: list[Any]) -> list[int]:
+        return [int(i) for i in share[7]]
+
+    @staticmethod
+    def is_live(share: list[Any], now: float) -> bool:
+        """Not revoked and not expired: pending or active."""
+        return not Share.revoked(share) and now < Share.expires_at(share)
+
+    @staticmethod
+    def is_active(share: list[Any], now: float) -> bool:
+        return Share.approved(share) and Share.is_live(share, now)
+
+    @staticmethod
+    def approve(share: list[Any], private_owner: int | None) -> None:
+        share[1] = True
+        if private_owner is not None:
+            share[7].append(private_owner)
+
+    @staticmethod
+    def revoke(share: list[Any]) -> None:
+        share[2] = True

@@ -41,3 +41,11 @@ class ConfigurationError(LedgerError):
 
 class Unauthenticated(LedgerError):
     """Wrong credentials; the same answer whether or not the email exists (401)."""
+
+
+class NotReady(LedgerError):
+    """The views have not caught up with a write in time; try again shortly (503)."""
+
+    def __init__(self, message: str = "the views are still catching up; try again shortly"
+                 ) -> None:
+        super().__init__(message)

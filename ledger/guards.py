@@ -8,12 +8,15 @@ from typing import Any
 from uuid import UUID
 
 from ledger.aggregate import is_importing
-from ledger.entries import Entry, Flag
+from ledger.entries import Entry, Flag, Share
 from ledger.exceptions import Conflict, Invalid, NotAllowed, NotFound
 from ledger.values import (
     FELT_SUPPORTED_RANGE,
     INTENSITY_RANGE,
+    Adequacy,
     EntryKind,
+    SealedText,
+    SupportType,
     Visibility,
 )
 from ledger.weeks import monday_of, week_of
@@ -22,6 +25,7 @@ CLOCK_SKEW = timedelta(minutes=5)
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 SECTIONS = ("timeline", "balance", "turns", "check_ins", "raw_events")
 MAX_PARTNERS = 2
+MAX_SHARE_LIFETIME = timedelta(days=90)  # one bound for the API and the pages
 
 
 def check_occurred_at(occurred_at: datetime, now: datetime, field: str = "occurred_at") -> None:
@@ -31,6 +35,24 @@ def check_occurred_at(occurred_at: datetime, now: datetime, field: str = "occurr
         raise Invalid.field(field, "cannot be in the future")
     if occurred_at < EARLIEST:
         raise Invalid.field(field, "cannot be before 2000-01-01")
+
+
+AMENDED_TYPES: dict[str, type | tuple[type, ...]] = {
+    "need": SealedText, "feeling": SealedText, "situation": SealedText,
+    "description": SealedText, "note": SealedText, "text": SealedText,
+    "support_type": SupportType, "visibility": Visibility, "adequacy": Adequacy,
+    "intensity": int, "felt_supported": int, "recurring": bool, "occurred_at": datetime,
+}
+
+
+def check_amended_type(name: str, value: object) -> None:
+    """Every amended value has its field's type, so no reader ever meets a stranger
+    (a `recurring` of "yes" once stopped every couple's timeline)."""
+    expected = AMENDED_TYPES.get(name)
+    if value is None or expected is None:
+        return
+    if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+        raise Invalid.field(name, "has the wrong type")
 
 
 class LedgerGuards:
@@ -169,6 +191,9 @@ class LedgerGuards:
             raise Invalid.field("sections", f"choose among {', '.join(SECTIONS)}")
         if expires_at <= now:
             raise Invalid.field("expires_at", "must be in the future")
+        if expires_at > now + MAX_SHARE_LIFETIME:
+            raise Invalid.field("expires_at", f"can be at most {MAX_SHARE_LIFETIME.days} days "
+                                              "from now; ask again for a new share after that")
 
     def known_share(self, share_id: UUID) -> list[Any]:
         share = self.shares.get(share_id.hex)
@@ -178,11 +203,11 @@ class LedgerGuards:
 
     def pending_share(self, actor: UUID, share_id: UUID, now: datetime) -> list[Any]:
         share = self.known_share(share_id)
-        if share[2]:
+        if Share.revoked(share):
             raise Conflict("this share was revoked")
-        if share[1]:
+        if Share.approved(share):
             raise Conflict("this share is already active")
-        if now.timestamp() >= share[3]:
+        if now.timestamp() >= Share.expires_at(share):
             raise Conflict("this share has expired")
         return share
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 import os
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 from uuid import UUID
 
@@ -30,6 +32,24 @@ from ledger.values import SealedText
 NONCE_BYTES = 12
 INDEX_KEY_ID = "instance:index-hmac"
 SIGNING_KEY_ID = "instance:signing-ed25519"
+SEALED_VERSION = 2
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a sealed value belongs: its owner (a ledger or an account, hex id), the
+    item within it (an entry, a share, a partner; hex id or None) and the field.
+    A value sealed for one place is bound to it (AES-GCM associated data): read
+    anywhere else, in another couple's ledger, another entry or another field, it
+    does not open."""
+
+    owner: str
+    item: str | None
+    field: str
+
+    def associated_data(self, key_id: str) -> bytes:
+        return f"ebbflow sealed v2|{key_id}|{self.owner}|{self.item or ''}|{self.field}".encode()
 
 
 @runtime_checkable
@@ -115,15 +135,25 @@ class KeyRing:
     def exists(self, key_id: str) -> bool:
         return bool(self._store.get_wrapped_keys([key_id]))
 
-    def seal(self, key_id: str, text: str) -> SealedText:
+    def seal(self, key_id: str, text: str, place: Place) -> SealedText:
         keys = self._unwrap_many([key_id])
         if key_id not in keys:
             raise KeyDestroyed(key_id)
-        return _seal_with(keys[key_id], key_id, text)
+        return _seal_with(keys[key_id], key_id, text, place)
 
-    def opener(self) -> Opener:
-        """An opener for one read: it fetches each key at most once."""
-        return Opener(self)
+    def sealer(self) -> Sealer:
+        """Seals many texts (an import) unwrapping each key once."""
+        return Sealer(self)
+
+    def ledger_opener(self, ledger_id: UUID) -> Opener:
+        """An opener for one read of one ledger: it opens only that ledger's keys (its
+        name's and its partners'), each fetched at most once."""
+        owner = ledger_id.hex
+        return Opener(self, owner, (ledger_key_id(ledger_id), f"partner:{owner}:"))
+
+    def account_opener(self, account_id: UUID) -> Opener:
+        """An opener for one account's own words (email, name, password hash)."""
+        return Opener(self, account_id.hex, (account_key_id(account_id),))
 
     def check_instance_key(self) -> None:
         """Unwraps one stored key: a wrong instance key fails here, in one line."""
@@ -152,6 +182,12 @@ class KeyRing:
         message = label.encode() + b"\x00" + value.encode()
         return hmac.new(self._index_key, message, hashlib.sha256).hexdigest()
 
+    def link_token(self, label: str, value: str) -> str:
+        """A bearer token derived from a stored id (a share's link): 256 bits that only
+        this instance can compute again, so an event keeps nothing but its hash."""
+        digest = bytes.fromhex(self.index_id(f"link:{label}", value))
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
     def _unwrap_many(self, key_ids: Collection[str]) -> dict[str, bytes]:
         wrapped = self._store.get_wrapped_keys(key_ids)
         return {key_id: self._unwrap(key_id, blob) for key_id, blob in wrapped.items()}
@@ -164,37 +200,77 @@ class KeyRing:
         return self._wrapping.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], key_id.encode())
 
 
-class Opener:
-    """Opens sealed values for one viewer's read; None means the words were erased."""
+class Sealer:
+    """Seals texts for one batch of work, each key unwrapped at most once."""
 
     def __init__(self, ring: KeyRing) -> None:
         self._ring = ring
+        self._keys: dict[str, bytes] = {}
+
+    def seal(self, key_id: str, text: str, place: Place) -> SealedText:
+        key = self._keys.get(key_id)
+        if key is None:
+            found = self._ring._unwrap_many([key_id])
+            if key_id not in found:
+                raise KeyDestroyed(key_id)
+            key = self._keys[key_id] = found[key_id]
+        return _seal_with(key, key_id, text, place)
+
+
+class Opener:
+    """Opens sealed values for one read of one owner (a ledger or an account).
+
+    It unwraps only the owner's own keys (`allowed`: exact ids, or prefixes ending in
+    ':'), and opens a value only at the place it is asked about: a value that names
+    another owner's key, or was sealed for another place, reads as None, like erased
+    words, and is logged (ids only) as a value out of place."""
+
+    def __init__(self, ring: KeyRing, owner: str, allowed: tuple[str, ...]) -> None:
+        self._ring = ring
+        self._owner = owner
+        self._allowed = allowed
         self._keys: dict[str, bytes | None] = {}
 
+    def may_open(self, key_id: str) -> bool:
+        return any(key_id == a or (a.endswith(":") and key_id.startswith(a))
+                   for a in self._allowed)
+
     def prefetch(self, key_ids: Collection[str]) -> None:
-        missing = [k for k in key_ids if k not in self._keys]
+        missing = [k for k in key_ids if k not in self._keys and self.may_open(k)]
         if missing:
             found = self._ring._unwrap_many(missing)
             for key_id in missing:
                 self._keys[key_id] = found.get(key_id)
 
-    def open(self, sealed: SealedText) -> str | None:
+    def open(self, sealed: SealedText, place: Place) -> str | None:
+        if place.owner != self._owner or not self.may_open(sealed.key_id):
+            logger.warning("sealed value with key %s read out of place (%s %s)",
+                           sealed.key_id, place.item, place.field)
+            return None
         self.prefetch([sealed.key_id])
         key = self._keys[sealed.key_id]
         if key is None:
+            return None  # its key was destroyed: erased
+        try:
+            return _open_with(key, sealed, place)
+        except InvalidTag:
+            logger.warning("sealed value with key %s does not belong at %s %s",
+                           sealed.key_id, place.item, place.field)
             return None
-        return _open_with(key, sealed)
 
 
-def _seal_with(key: bytes, key_id: str, text: str) -> SealedText:
+def _seal_with(key: bytes, key_id: str, text: str, place: Place) -> SealedText:
     nonce = os.urandom(NONCE_BYTES)
-    ciphertext = AESGCM(key).encrypt(nonce, text.encode(), key_id.encode())
-    return SealedText(key_id=key_id, nonce=nonce, ciphertext=ciphertext)
+    ciphertext = AESGCM(key).encrypt(nonce, text.encode(), place.associated_data(key_id))
+    return SealedText(key_id=key_id, nonce=nonce, ciphertext=ciphertext,
+                      version=SEALED_VERSION)
 
 
-def _open_with(key: bytes, sealed: SealedText) -> str:
-    plain = AESGCM(key).decrypt(sealed.nonce, sealed.ciphertext, sealed.key_id.encode())
-    return plain.decode()
+def _open_with(key: bytes, sealed: SealedText, place: Place) -> str:
+    """Version 1 values (sealed before places existed) were bound to their key only."""
+    bound = (sealed.key_id.encode() if sealed.version == 1
+             else place.associated_data(sealed.key_id))
+    return AESGCM(key).decrypt(sealed.nonce, sealed.ciphertext, bound).decode()
 
 
 def derive_key(instance_key: bytes, info: bytes) -> bytes:

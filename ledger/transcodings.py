@@ -48,18 +48,22 @@ class SealedTextAsDict(Transcoding):
     type = SealedText
     name = "sealed"
 
-    def encode(self, obj: SealedText) -> dict[str, str]:
-        return {
+    def encode(self, obj: SealedText) -> dict[str, Any]:
+        encoded: dict[str, Any] = {
             "k": obj.key_id,
             "n": base64.b64encode(obj.nonce).decode(),
             "c": base64.b64encode(obj.ciphertext).decode(),
         }
+        if obj.version != 1:  # legacy values keep their stored shape
+            encoded["v"] = obj.version
+        return encoded
 
-    def decode(self, data: dict[str, str]) -> SealedText:
+    def decode(self, data: dict[str, Any]) -> SealedText:
         return SealedText(
             key_id=data["k"],
             nonce=base64.b64decode(data["n"]),
             ciphertext=base64.b64decode(data["c"]),
+            version=int(data.get("v", 1)),
         )
 
 

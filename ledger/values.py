@@ -72,6 +72,7 @@ class SealedText:
     key_id: str
     nonce: bytes
     ciphertext: bytes
+    version: int = 1  # 1: bound to its key only (legacy); 2: bound to its place too
 
 
 TEXT_MAX_LENGTH = 2000

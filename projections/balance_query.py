@@ -18,7 +18,7 @@ from uuid import UUID
 
 from ledger.weeks import monday_of, next_week, week_of, week_start
 from projections.audience import Audience, audience_of
-from projections.encoding import micros
+from projections.encoding import from_micros, micros
 from projections.turns import detect_turns
 from projections.views.balance import BUCKET_COUNTS, SUPPORT_TYPES, BalanceStore
 
@@ -80,32 +80,52 @@ class BalanceReader:
         row = self.store.ledger_row(ledger_id.hex)
         timezone = str(row["timezone"]) if row else "UTC"
         partners = list(_json_list(row["partners"])) if row else []
+        lid, who = ledger_id.hex, audience_of(reader)
         last_week = week_of(last_as_of, timezone)
         first_window = shift_week(week_of(first_as_of, timezone), -(window_weeks - 1))
         since, until = micros(week_start(first_window, timezone)), micros(last_as_of)
-        lid, who = ledger_id.hex, audience_of(reader)
         weekly: dict[str, dict[str, dict[str, int]]] = defaultdict(
             lambda: defaultdict(lambda: dict.fromkeys(BUCKET_COUNTS, 0)))
-        for bucket in self.store.weekly(lid, who, last_week):
+        # A period starting mid-week (a share's `from`) makes its first week partial,
+        # like the week of `as_of`: partial weeks are counted from the rows.
+        partial = self.partial_weeks(who, timezone, last_week, until)
+        after = min(partial) if who.since is not None else None
+        for bucket in self.store.weekly(lid, who, last_week, after):
             weekly[bucket["week"]][bucket["partner"]] = {c: int(bucket[c]) for c in BUCKET_COUNTS}
-        current = micros(week_start(last_week, timezone))
-        for care in self.store.care_rows(lid, who, current, until):
-            counts = weekly[last_week][care["giver"]]
-            counts["care"] += 1
-            counts["quiet"] += int(care["quiet"])
-            counts[care["support_type"]] += 1
-        needs = self.store.need_rows(lid, who, min(since, current), until)
+        for week, (low, high) in partial.items():
+            for care in self.store.care_rows(lid, who, low, high):
+                counts = weekly[week][care["giver"]]
+                counts["care"] += 1
+                counts["quiet"] += int(care["quiet"])
+                counts[care["support_type"]] += 1
+        needs = self.store.need_rows(lid, who, min(since, *(low for low, _ in partial.values())),
+                                     until)
         for need in needs:
-            if need["occurred_at"] >= current:
-                weekly[last_week][need["author"]]["needs"] += 1
+            for week, (low, high) in partial.items():
+                if low <= need["occurred_at"] <= high:
+                    weekly[week][need["author"]]["needs"] += 1
         answers: dict[str, list[int]] = defaultdict(list)
         for answer in self.store.answers(lid, who, [n["need_id"] for n in needs]):
             answers[answer["in_response_to"]].append(int(answer["occurred_at"]))
         return BalanceData(
             timezone=timezone, partners=partners, weekly=weekly, needs=needs, answers=answers,
-            acks=self.store.ack_rows(lid, since, until),
+            acks=self.store.ack_rows(lid, who, since, until),
             checkins=self.store.checkin_rows(lid, who, first_window, last_week), viewer=who.key,
         )
+
+    @staticmethod
+    def partial_weeks(audience: Audience, timezone: str, last_week: str,
+                      until: int) -> dict[str, tuple[int, int]]:
+        """Weeks counted from rows, each with its (first, last) moment: the week of
+        `as_of`, and the first week of the audience's period when it starts mid-week."""
+        partial = {last_week: (micros(week_start(last_week, timezone)), until)}
+        if audience.since is None:
+            return partial
+        first = week_of(from_micros(audience.since), timezone)
+        if first >= last_week:
+            return {last_week: (max(audience.since, partial[last_week][0]), until)}
+        end_of_first = micros(week_start(next_week(first), timezone)) - 1
+        return {**partial, first: (audience.since, end_of_first)}
 
     # ------------------------------------------------------------------ frame
 

@@ -8,17 +8,31 @@ gathers thousands of events' changes into one batch. Both go through
 
 from __future__ import annotations
 
+import logging
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import (
+    IntegrityError,
+    InterfaceError,
+    InternalError,
+    NotSupportedError,
+    OperationalError,
+    ProgrammingError,
+    Tracking,
+)
 from eventsourcing.projection import Projection
 
 from ledger.domainmodel import Ledger
-from projections.encoding import dumps
+from projections.encoding import dumps, micros
 from projections.views.base import RowChange, ViewStore
 
 TView = TypeVar("TView", bound=ViewStore)
+# The database or the code is at fault, not the event: stop and retry, skip nothing.
+INFRASTRUCTURE = (InterfaceError, OperationalError, InternalError, ProgrammingError,
+                  NotSupportedError)
+logger = logging.getLogger(__name__)
 
 
 class LedgerProjection(Projection[TView], Generic[TView]):  # type: ignore[type-var]
@@ -29,7 +43,25 @@ class LedgerProjection(Projection[TView], Generic[TView]):  # type: ignore[type-
         self._timezones: dict[UUID, str] = {}
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        self.view.apply(self.changes_for(domain_event, tracking.notification_id), tracking)
+        """Applies one event; an event this view cannot apply becomes a dead letter
+        (kept, counted, retried by a rebuild) instead of stopping every couple's views.
+        Infrastructure errors still stop the runner: nothing is skipped for them."""
+        try:
+            self.view.apply(self.changes_for(domain_event, tracking.notification_id), tracking)
+        except INFRASTRUCTURE:
+            raise
+        except Exception as error:
+            if isinstance(error, IntegrityError) and self.view.has_tracking_id(  # type: ignore[attr-defined]
+                    tracking.application_name, tracking.notification_id):
+                raise  # another runner processed it: this one must stop
+            self.dead_letter(tracking, error)
+
+    def dead_letter(self, tracking: Tracking, error: Exception) -> None:
+        logger.error("projection %s could not apply the event at position %s (%s); kept "
+                     "as a dead letter", self.name, tracking.notification_id,
+                     type(error).__name__)
+        self.view.record_dead_letter(tracking, type(error).__name__,
+                                     micros(datetime.now(UTC)))
 
     def changes_for(self, event: Any, position: int) -> list[RowChange]:
         """Each projection defines this as its own @singledispatchmethod, one handler

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from eventsourcing.dispatch import singledispatchmethod
@@ -42,26 +43,32 @@ class HistoryProjection(LedgerProjection[HistoryStore]):
         if isinstance(event, Ledger.EntryRetracted):
             changes.append(RowChange("retract_entry", {"ledger_id": row["ledger_id"],
                                                        "entry_id": entry_id, "at": at}))
-        elif isinstance(event, Ledger.EntryAmended) and \
-                event.changes.get("visibility") is Visibility.SHARED:
-            changes.append(RowChange("share_entry", {"ledger_id": row["ledger_id"],
-                                                     "entry_id": entry_id, "at": at}))
+        elif isinstance(event, Ledger.EntryAmended):
+            if event.changes.get("visibility") is Visibility.SHARED:
+                changes.append(RowChange("share_entry", {"ledger_id": row["ledger_id"],
+                                                         "entry_id": entry_id, "at": at}))
+            if isinstance(event.changes.get("occurred_at"), datetime):
+                changes.append(RowChange("move_entry", {
+                    "ledger_id": row["ledger_id"], "entry_id": entry_id,
+                    "at": micros(event.changes["occurred_at"])}))
         return changes
 
     def row(self, event: Any, position: int) -> dict[str, Any]:
         private = getattr(event, "visibility", None) is Visibility.PRIVATE
         entry_id = event.entry_id.hex if isinstance(event, CREATES_ENTRY) else None
         week = event.week if isinstance(event, Ledger.CheckedIn) else None
+        occurred = self.occurred(event)
         return {
             "position": position, "ledger_id": event.originator_id.hex,
             "version": event.originator_version, "type": type(event).__name__,
             "class_version": getattr(type(event), "class_version", 1),
             "recorded_at": micros(event.timestamp),
-            "occurred_at": self.occurred(event),
+            "occurred_at": occurred,
             "original_recorded_at": (micros(event.originally_recorded_at)
                                      if event.originally_recorded_at else None),
             "actor": event.actor.hex, "entry_id": entry_id,
             "private_to": event.actor.hex if private else None, "week": week,
+            "entry_at": occurred if occurred is not None else micros(recorded(event)),
             "data": dumps({k: v for k, v in event_data(event).items() if k not in SECRETS}),
         }
 

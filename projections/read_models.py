@@ -30,6 +30,10 @@ class ReadModels:
     def position_of(self, view: str) -> int:
         return position_of(self.views[view])
 
+    def dead_letters(self) -> dict[str, list[Any]]:
+        """Per view, the events it could not apply (position, error class, when)."""
+        return {name: view.dead_letters() for name, view in self.views.items()}
+
     def close(self) -> None:
         for view in self.views.values():
             view.datastore.close()

@@ -22,7 +22,7 @@ from eventsourcing.utils import Environment
 from ledger.config import APP_NAME, Settings
 from ledger.log import LedgerLog
 from projections.balance import BalanceProjection
-from projections.base import LedgerProjection
+from projections.base import INFRASTRUCTURE, LedgerProjection
 from projections.history import HistoryProjection
 from projections.leases import leases_for
 from projections.timeline import TimelineProjection
@@ -64,11 +64,37 @@ def open_view(settings: Settings, name: str) -> Any:
     return factory.tracking_recorder(PROJECTIONS[name].view_class(settings))
 
 
-def migrate_views(settings: Settings) -> None:
-    """Creates every view's tables (run once per deployment, like the event store's)."""
+def migrate_views(settings: Settings, progress: Progress | None = None) -> list[str]:
+    """Creates every view's tables (run once per deployment, like the event store's),
+    and rebuilds from the log each view whose rows are of an older shape than its
+    code reads. Answers the views it rebuilt."""
     creating = settings.with_changes(create_tables=True)
+    stale = []
     for name in PROJECTIONS:
-        open_view(creating, name).datastore.close()
+        view = open_view(creating, name)
+        try:
+            if view.stored_version() != view.SCHEMA_VERSION:
+                stale.append(name)
+        finally:
+            view.datastore.close()
+    fresh = [name for name in stale if _is_empty(creating, name)]
+    for name in fresh:
+        view = open_view(creating, name)
+        view.mark_version()
+        view.datastore.close()
+    older = [name for name in stale if name not in fresh]
+    if older:
+        rebuild(creating, older, progress)
+    return older
+
+
+def _is_empty(settings: Settings, name: str) -> bool:
+    """A view that has processed nothing yet needs no rebuild, only its version."""
+    view = open_view(settings, name)
+    try:
+        return position_of(view) == 0
+    finally:
+        view.datastore.close()
 
 
 def position_of(view: Any) -> int:
@@ -99,6 +125,7 @@ def rebuild(settings: Settings, names: Iterable[str], progress: Progress | None 
             projection = PROJECTIONS[name].projection(view)
             replayed[name] = replay(log, projection, view, end, batch,
                                     _reporter(progress, name, end))
+            view.mark_version()
             view.datastore.close()
     finally:
         log.close()
@@ -128,17 +155,36 @@ def log_batches(log: LedgerLog, after: int = 0, stop: int | None = None,
 
 def replay(log: LedgerLog, projection: LedgerProjection[Any], view: Any, end: int, batch: int,
            progress: Callable[[int], object]) -> int:
+    """Applies the log in large batches; a batch with an event the view cannot apply
+    is applied again one event at a time, so only that event becomes a dead letter."""
     count = 0
     for notifications in log_batches(log, stop=end, batch=batch):
-        changes = []
-        for notification in notifications:
-            event = log.mapper.to_domain_event(notification)
-            changes.extend(projection.changes_for(event, notification.id))
+        events = [(log.mapper.to_domain_event(n), n.id) for n in notifications]
         position = notifications[-1].id
-        view.apply(changes, Tracking(APP_NAME, position))
+        try:
+            changes = [c for event, at in events for c in projection.changes_for(event, at)]
+            view.apply(changes, Tracking(APP_NAME, position))
+        except INFRASTRUCTURE:
+            raise
+        except Exception:
+            for event, at in events:
+                projection.process_event(event, Tracking(APP_NAME, at))
         count += len(notifications)
         progress(position)
     return count
+
+
+def dead_letters(settings: Settings, names: Iterable[str] = PROJECTIONS
+                 ) -> dict[str, list[Any]]:
+    """Each view's dead letters: the events it could not apply (position, error)."""
+    found: dict[str, list[Any]] = {}
+    for name in names:
+        view = open_view(settings, name)
+        try:
+            found[name] = view.dead_letters()
+        finally:
+            view.datastore.close()
+    return found
 
 
 def catch_up(settings: Settings, names: Iterable[str] = PROJECTIONS) -> int:
@@ -159,6 +205,20 @@ def catch_up(settings: Settings, names: Iterable[str] = PROJECTIONS) -> int:
     finally:
         log.close()
     return processed
+
+
+def catch_up_unattended(settings: Settings, names: Iterable[str] = PROJECTIONS) -> bool:
+    """Catches the views up here when no projector runs (a command line export on a
+    stopped service); with a projector active, leaves it to it. True if it did."""
+    leases = leases_for(settings, names)
+    try:
+        if not all(lease.try_acquire() for lease in leases.values()):
+            return False
+        catch_up(settings, names)
+        return True
+    finally:
+        for lease in leases.values():
+            lease.release()
 
 
 def project(settings: Settings, stop: threading.Event,

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from ledger.values import SealedText
+from ledger.places import AMENDMENT_REASON, RESOLUTION_NOTE, entry_text
+from ledger.sealing import Opener
 from projections.audience import Audience, audience_of
-from projections.encoding import from_micros, micros, sealed_from_data
+from projections.encoding import from_micros, micros, open_at, without_sealed
 from projections.views.timeline import TimelineStore
 
-Opener = Callable[[SealedText], str | None]
 TEXTS_BY_KIND = {
     "need": ("need", "feeling", "situation"),
     "care": ("description",),
@@ -31,6 +30,7 @@ TEXTS_BY_KIND = {
 }
 TEXT_NAMES = frozenset(n for names in TEXTS_BY_KIND.values() for n in names)
 ERASED = None  # what an erased word reads as: the field is present, its words are gone
+FAR_FUTURE = 2**62  # "now and ever after", for reads of the present state
 
 
 @dataclass(frozen=True)
@@ -53,15 +53,28 @@ class TimelineReader:
                                after=after, limit=limit + 1)
         more = len(rows) > limit
         rows = rows[:limit]
+        items = self.items(rows, audience, as_of, known_at, opener)
+        last = rows[-1] if rows and more else None
+        return TimelinePage(items, (int(last["occurred_at"]), last["entry_id"]) if last else None)
+
+    def one(self, ledger_id: UUID, reader: UUID | Audience, entry_id: UUID, *,
+            opener: Opener) -> dict[str, Any] | None:
+        """One entry by id as the reader may see it now (retracted ones flagged)."""
+        audience = audience_of(reader)
+        row = self.store.one(ledger_id.hex, audience, entry_id.hex, FAR_FUTURE)
+        if row is None:
+            return None
+        return self.items([row], audience, FAR_FUTURE, FAR_FUTURE, opener)[0]
+
+    def items(self, rows: list[Any], audience: Audience, as_of: int, known_at: int,
+              opener: Opener) -> list[dict[str, Any]]:
         ids = [row["entry_id"] for row in rows]
         horizon = min(as_of, known_at)
         responses = self.grouped("in_response_to", ids, audience, known_at, as_of)
         acks = self.grouped("care_id", ids, audience, known_at, horizon, by_recorded=True)
         history = self.amendment_history(ids)
-        items = [self.item(row, responses, acks, history, as_of, known_at, opener)
-                 for row in rows]
-        last = rows[-1] if rows and more else None
-        return TimelinePage(items, (int(last["occurred_at"]), last["entry_id"]) if last else None)
+        return [self.item(row, responses, acks, history, as_of, known_at, opener)
+                for row in rows]
 
     def grouped(self, column: str, ids: list[str], audience: Audience, known_at: int, until: int,
                 *, by_recorded: bool = False) -> dict[str, list[Any]]:
@@ -81,8 +94,8 @@ class TimelineReader:
     def item(self, row: Any, responses: dict[str, list[Any]], acks: dict[str, list[Any]],
              history: dict[str, list[Any]], as_of: int, known_at: int,
              opener: Opener) -> dict[str, Any]:
-        kind = row["kind"]
-        amendments = [a for a in history.get(row["entry_id"], []) if a["recorded_at"] <= known_at]
+        kind, ledger, entry = row["kind"], row["ledger_id"], row["entry_id"]
+        amendments = [a for a in history.get(entry, []) if a["recorded_at"] <= known_at]
         fields = self.fields_known_at(row, amendments, known_at)
         item: dict[str, Any] = {
             "id": str(UUID(row["entry_id"])), "kind": kind, "author": str(UUID(row["author"])),
@@ -91,15 +104,19 @@ class TimelineReader:
             "visibility": fields["visibility"],
             "amended": bool(amendments),
             "amendments": [{"recorded_at": from_micros(a["recorded_at"]),
-                            "changes": self.opened_changes(json.loads(a["changes"]), opener),
-                            "reason": self.open(json.loads(a["reason"]), opener)}
+                            "changes": self.opened_changes(ledger, entry,
+                                                           json.loads(a["changes"]), opener),
+                            "reason": open_at(json.loads(a["reason"]),
+                                              entry_text(ledger, entry, AMENDMENT_REASON),
+                                              opener)}
                            for a in amendments],
             "retracted": bool(row["retracted_at"] and row["retracted_at"] <= known_at),
         }
         if row["original_recorded_at"]:
             item["originally_recorded_at"] = from_micros(row["original_recorded_at"])
         for name in TEXTS_BY_KIND[kind]:
-            item[name] = self.open(fields["texts"].get(name), opener)
+            item[name] = open_at(fields["texts"].get(name), entry_text(ledger, entry, name),
+                                 opener)
         item.update(self.kind_fields(kind, row, fields, responses, acks, as_of, known_at, opener))
         return item
 
@@ -115,7 +132,9 @@ class TimelineReader:
                 "recurring": bool(fields["recurring"]),
                 "status": row["status"] if resolved else "open",
                 "resolved_at": from_micros(row["resolved_at"]) if resolved else None,
-                "resolution_note": self.open(json.loads(row["resolution_note"]), opener)
+                "resolution_note": open_at(json.loads(row["resolution_note"]),
+                                           entry_text(row["ledger_id"], entry_id,
+                                                      RESOLUTION_NOTE), opener)
                 if resolved and row["resolution_note"] else None,
                 "responses": [{"id": str(UUID(r["entry_id"])), "author": str(UUID(r["author"])),
                                "occurred_at": from_micros(r["occurred_at"])}
@@ -130,7 +149,9 @@ class TimelineReader:
                 "quiet": bool(row["quiet"]),
                 "acknowledgement": None if ack is None else {
                     "id": str(UUID(ack["entry_id"])), "adequacy": ack["adequacy"],
-                    "note": self.open(json.loads(ack["texts"]).get("note"), opener),
+                    "note": open_at(json.loads(ack["texts"]).get("note"),
+                                    entry_text(ack["ledger_id"], ack["entry_id"], "note"),
+                                    opener),
                     "recorded_at": from_micros(ack["recorded_at"])},
             }
         if kind == "acknowledgement":
@@ -164,13 +185,13 @@ class TimelineReader:
                     fields[name] = value
         return fields
 
-    def opened_changes(self, changes: dict[str, Any], opener: Opener) -> dict[str, Any]:
-        return {k: self.open(v, opener) if isinstance(v, dict) else v for k, v in changes.items()}
-
     @staticmethod
-    def open(data: Any, opener: Opener) -> str | None:
-        sealed = sealed_from_data(data)
-        return opener(sealed) if sealed is not None else ERASED
+    def opened_changes(ledger: str, entry: str, changes: dict[str, Any],
+                       opener: Opener) -> dict[str, Any]:
+        """An amendment's changes: its texts opened where they belong, values as they are."""
+        return {name: open_at(value, entry_text(ledger, entry, name), opener)
+                if name in TEXT_NAMES else without_sealed(value)
+                for name, value in changes.items()}
 
 
 def _micros_of(text: str) -> int:

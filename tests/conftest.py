@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,7 @@ import pytest
 from ledger.application import LedgerApplication, migrate
 from ledger.config import Settings
 from projections.read_models import ReadModels
-from projections.runner import migrate_views
+from projections.runner import migrate_views, project
 from tests.helpers import Couple, ManualClock, make_couple
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -126,6 +127,54 @@ class _SkipsFailInCI:
 def pytest_configure(config: pytest.Config) -> None:
     if not hasattr(config, "workerinput"):  # only the controlling process judges
         config.pluginmanager.register(_SkipsFailInCI(), "ebbflow-skips-fail-in-ci")
+
+
+class Projector:
+    """The real projector (`ebbflow project`) on a thread beside a test's app, as
+    `ebbflow serve` runs it: reads that wait for the views (exports, downloads,
+    read-your-writes) are answered as in production."""
+
+    SYNC_SECONDS = 20.0
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.models = ReadModels(settings)
+        self.log = LedgerApplication(settings)
+        self.start()
+
+    def start(self) -> None:
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=project, args=(self.settings, self.stop),
+                                       name="test-projector", daemon=True)
+        self.thread.start()
+
+    @contextlib.contextmanager
+    def stopped(self) -> Iterator[None]:
+        """The projector down for a while, as when its process has died."""
+        self.stop.set()
+        self.thread.join(10)
+        try:
+            yield
+        finally:
+            self.start()
+
+    def sync(self) -> None:
+        """Until every view includes everything recorded so far."""
+        head = self.log.max_position()
+        assert self.models.wait_for(head, self.SYNC_SECONDS), "the projector fell behind"
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(10)
+        self.models.close()
+        self.log.close()
+
+
+@pytest.fixture
+def projector(settings: Settings) -> Iterator[Projector]:
+    running = Projector(settings)
+    yield running
+    running.close()
 
 
 @pytest.fixture

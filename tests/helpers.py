@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
@@ -51,3 +52,25 @@ def make_couple(app: LedgerApplication, tag: str = "") -> Couple:
 def sealed(text: str = "x") -> SealedText:
     """A stand-in sealed value for domain tests, which never open text."""
     return SealedText(key_id="test", nonce=b"n" * 12, ciphertext=text.encode())
+
+
+class MemoryKeyTable:
+    """A key table in a dict, for key ring tests without a database."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, bytes] = {}
+
+    def get_wrapped_keys(self, key_ids: Collection[str]) -> dict[str, bytes]:
+        return {k: self.rows[k] for k in key_ids if k in self.rows}
+
+    def insert_wrapped_key(self, key_id: str, wrapped: bytes) -> bool:
+        return self.rows.setdefault(key_id, wrapped) is wrapped
+
+    def delete_wrapped_key(self, key_id: str) -> bool:
+        return self.rows.pop(key_id, None) is not None
+
+    def any_wrapped_key(self) -> tuple[str, bytes] | None:
+        return next(iter(sorted(self.rows.items())), None)
+
+    def sweep_destroyed_keys(self) -> None:
+        pass  # nothing lingers in a dict

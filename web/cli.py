@@ -29,19 +29,30 @@ from ledger.demo import create_demo
 from ledger.exceptions import LedgerError
 from ledger.summary import monthly_flow
 from ledger.weeks import zone
-from projections.export.chain import public_key_text, verify
-from projections.export.writer import SECTIONS, Scope
+from projections.export.chain import verify
 from projections.read_models import ReadModels
-from projections.runner import PROJECTIONS, migrate_views, project, rebuild
-from web.exports import take_export
+from projections.runner import (
+    PROJECTIONS,
+    catch_up_unattended,
+    dead_letters,
+    migrate_views,
+    project,
+    rebuild,
+)
+from projections.scope import SECTIONS, Reading, ReadScope
+from web.exports import partner_export
+from web.imports import import_plan
 from web.logs import configure_logging
 from web.supervisor import Supervisor
 
 logger = logging.getLogger("ebbflow")
 
 def migrate_all(settings: Settings) -> None:
+    """The event store's tables and keys, then the views (rebuilding any whose rows
+    are of an older shape than this release reads)."""
     migrate(settings)
-    migrate_views(settings)
+    for name in migrate_views(settings):
+        print(f"rebuilt the {name} view: its rows were of an older shape", file=sys.stderr)
 
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
@@ -141,13 +152,15 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     try:
         actor = app.account_id_for_email(args.account)
         timezone = app.get_ledger(args.ledger_id, actor).timezone
-        scope = Scope(sections=tuple(args.sections.split(",")),
-                      start=_moment(args.start, timezone), end=_moment(args.end, timezone),
-                      include_private=args.include_private)
-        chunks = take_export(app, reads, args.ledger_id, actor, args.format, scope)
+        scope = ReadScope.partner(args.ledger_id, actor, own_private=args.include_private,
+                                  sections=tuple(args.sections.split(",")),
+                                  start=_moment(args.start, timezone),
+                                  end=_moment(args.end, timezone))
+        file = partner_export(app, Reading(reads, app.keys), args.ledger_id, actor,
+                              args.format, scope, catch_up=lambda: catch_up_unattended(settings))
         out = open(args.output, "wb") if args.output else sys.stdout.buffer  # noqa: SIM115
         try:
-            for chunk in chunks:
+            for chunk in file.chunks:
                 out.write(chunk)
         finally:
             if out is not sys.stdout.buffer:
@@ -161,15 +174,16 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
-    """Exit 0 only for an intact export signed by this instance (or, asked, its own key)."""
+    """Exit 0 only for an intact export signed by this instance or a key the operator
+    trusts (or, asked, by the key it carries: for looking, never for trusting)."""
     document = _read_export(args.file)
     if document is None:
         return 1
-    trusted = None
+    trusted: list[str] | None = None
     if not args.trust_embedded_key:
         app = LedgerApplication(settings)
         try:
-            trusted = public_key_text(app.keys.signing_key())
+            trusted = [*app.trusted_export_keys(), *args.trust]
         finally:
             app.close()
     verdict = verify(document, trusted)
@@ -179,17 +193,18 @@ def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    """Restores a complete, intact export as a new ledger of the named account."""
+    """Restores a complete, intact export signed by this instance (or a trusted key) as
+    a new ledger of the named account; refused whole, with the reason, otherwise."""
     document = _read_export(args.file)
     if document is None:
         return 1
-    verdict = verify(document, None)
-    if not verdict.ok:
-        print(f"ebbflow: not imported: {verdict.message}", file=sys.stderr)
-        return 1
     app = LedgerApplication(settings)
     try:
-        recorded = app.import_export(document, app.account_id_for_email(args.account))
+        plan = import_plan(document, app.trusted_export_keys(), settings.import_max_events)
+        recorded = app.import_export(plan, app.account_id_for_email(args.account))
+    except LedgerError as error:
+        print(f"ebbflow: not imported: {error}", file=sys.stderr)
+        return 1
     finally:
         app.close()
     print(recorded.id)
@@ -232,6 +247,18 @@ def _where(settings: Settings) -> str:
     return settings.database_url.split("@")[-1]
 
 
+def cmd_dead_letters(args: argparse.Namespace, settings: Settings) -> int:
+    """Lists the events each view could not apply; `ebbflow rebuild` retries them."""
+    found = dead_letters(settings)
+    for name, rows in found.items():
+        for row in rows:
+            print(f"{name}\tposition {row['position']}\t{row['error']}")
+    total = sum(len(rows) for rows in found.values())
+    print(f"{total} dead letter(s)" + ("; `ebbflow rebuild` retries them" if total else ""),
+          file=sys.stderr)
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace, settings: Settings | None) -> int:
     return run_bench(quick=args.quick, only=args.only, write=args.write or None)
 
@@ -242,6 +269,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace, Settings], int]]] =
     "demo": ("create two demo accounts and a ledger with a year of history", cmd_demo),
     "project": ("run every projection, following the log, until stopped", cmd_project),
     "rebuild": ("drop views and replay the whole log into them, with progress", cmd_rebuild),
+    "dead-letters": ("list the events a view could not apply (a rebuild retries them)",
+                     cmd_dead_letters),
     "serve": ("migrate, then serve the app with gunicorn and run the projector", cmd_serve),
     "export": ("export what a partner may see, as verifiable JSON or CSV", cmd_export),
     "verify": ("check an export's hash chain and signature", cmd_verify),
@@ -285,6 +314,10 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--trust-embedded-key", action="store_true",
                                  help="check against the key the file carries, not this "
                                       "instance's (prints its fingerprint)")
+            command.add_argument("--trust", action="append", default=[], metavar="KEY",
+                                 help="also accept files signed by this public key "
+                                      "(base64 Ed25519; EBBFLOW_TRUSTED_EXPORT_KEYS lists "
+                                      "them for every command)")
         if name == "import":
             command.add_argument("file")
             command.add_argument("--account", required=True,

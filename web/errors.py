@@ -18,16 +18,18 @@ from ledger.exceptions import (
     LedgerError,
     NotAllowed,
     NotFound,
+    NotReady,
     PreconditionFailed,
     Unauthenticated,
 )
+from web.messages import flatten
 from web.ratelimit import RateLimited
 
 logger = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
 STATUS: dict[type[LedgerError], int] = {
     Unauthenticated: 401, NotFound: 404, Invalid: 422, PreconditionFailed: 412,
-    NotAllowed: 403, Conflict: 409, RateLimited: 429,
+    NotAllowed: 403, Conflict: 409, RateLimited: 429, NotReady: 503,
 }
 
 
@@ -44,27 +46,6 @@ def problem(status: int, detail: str, errors: Mapping[str, list[str]] | None = N
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
-
-
-def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    """webargs' {"json": {"field": [...], "nested": {"x": [...]}}} as {"field": [...],
-    "nested.x": [...]}: flat by field name, whatever the request location."""
-    flat: dict[str, list[str]] = {}
-    if isinstance(messages, Mapping):
-        for key, value in messages.items():
-            name = str(key)
-            if not prefix and name in ("json", "query", "headers", "files", "form", "path"):
-                flat.update(flatten(value, ""))
-            else:
-                flat.update(flatten(value, f"{prefix}.{name}" if prefix else name))
-    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        flat[prefix or "_body"] = [str(m) for m in messages]
-    elif isinstance(messages, list):
-        for index, item in enumerate(messages):
-            flat.update(flatten(item, f"{prefix}.{index}"))
-    else:
-        flat[prefix or "_body"] = [str(messages)]
-    return flat
 
 
 def is_api() -> bool:
@@ -102,10 +83,12 @@ def register_errors(app: Flask) -> None:
     def ledger_error(error: LedgerError) -> Response:
         status = STATUS.get(type(error), 400)
         if not is_api():
-            return error_page(status)
+            return error_page(status, str(error) if isinstance(error, NotReady) else None)
         headers = {}
         if isinstance(error, RateLimited):
             headers["Retry-After"] = str(error.retry_after)
+        if isinstance(error, NotReady):
+            headers["Retry-After"] = "1"
         if isinstance(error, Unauthenticated):
             headers["WWW-Authenticate"] = 'Bearer realm="ebbflow"'
         errors = error.errors if isinstance(error, Invalid) else None

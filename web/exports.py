@@ -1,54 +1,95 @@
-"""Exports as the API, the pages and the command line take them: recorded as
-`ExportTaken` first, then streamed from the views."""
+"""Exports and counsellor downloads, as the API, the pages and the command line take
+them: recorded first (an `ExportTaken` for a partner, an access for a counsellor),
+then streamed through the reader's scope once the views include that record, so a
+file holds everything up to the moment it was taken."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from urllib.parse import quote
 from uuid import UUID
 
 from ledger.application import LedgerApplication
-from projections.audience import Audience
+from ledger.exceptions import NotReady
+from ledger.sharing import COUNSELLOR
 from projections.export.csv_export import stream_csv
 from projections.export.pdf_report import build_pdf
-from projections.export.writer import ExportSource, Scope, stream_json
-from projections.read_models import ReadModels
+from projections.export.writer import Covers, ExportSource, stream_json
+from projections.scope import Reading, ReadScope
 
 FORMATS = {"json": "application/json", "csv": "text/csv", "pdf": "application/pdf"}
+WAIT_SECONDS = 10.0
 
 
-def take_export(app: LedgerApplication, reads: ReadModels, ledger_id: UUID, actor: UUID,
-                fmt: str, scope: Scope) -> Iterator[bytes]:
-    """Records the export in the ledger (consent and audit), then answers its text.
+@dataclass(frozen=True)
+class ExportFile:
+    chunks: Iterator[bytes]
+    mimetype: str
+    filename: str  # as people read it; `content_disposition` makes the header
+
+    @property
+    def content_disposition(self) -> str:
+        return content_disposition(self.filename)
+
+
+def partner_export(app: LedgerApplication, reading: Reading, ledger_id: UUID, actor: UUID,
+                   fmt: str, scope: ReadScope,
+                   catch_up: Callable[[], object] | None = None) -> ExportFile:
+    """Records the export in the ledger (consent and audit), then answers its file.
     The ledger is loaded for each step in turn, never twice at once: a 100k-entry
     ledger takes ~30 MB in memory."""
-    app.record_export(ledger_id, actor, format=fmt, scope=scope.as_data(),
-                      include_private=scope.include_private)
-    summary = app.describe(app.get_ledger(ledger_id, actor))
+    recorded = app.record_export(ledger_id, actor, format=fmt, scope=scope.as_data(),
+                                 include_private=bool(scope.audience.private_owners))
+    covers = Covers(recorded.position, recorded.version)
+    if catch_up is not None:
+        catch_up()  # the command line, where no projector may be running
+    return _file(app, reading, scope, actor, fmt, covers)
+
+
+def share_download(app: LedgerApplication, reading: Reading, token: str, fmt: str) -> ExportFile:
+    """A counsellor's download of a share, within the share's scope."""
+    access = app.open_share(token, f"download {fmt}")
+    scope = ReadScope.counsellor(access.ledger, access.share_id)
+    covers = Covers(access.position, access.ledger.version)
+    return _file(app, reading, scope, COUNSELLOR, fmt, covers)
+
+
+def _file(app: LedgerApplication, reading: Reading, scope: ReadScope, viewer: UUID, fmt: str,
+          covers: Covers) -> ExportFile:
+    if not reading.reads.wait_for(covers.position, WAIT_SECONDS):
+        raise NotReady("the export waits until it can hold everything recorded before it; "
+                       "try again shortly")
+    summary = app.describe(app.get_ledger(scope.ledger_id))
     partners = [{"id": str(p.id), "display_name": p.display_name} for p in summary.partners]
-    header = {"ledger": {"id": str(ledger_id), "name": summary.name,
+    header = {"ledger": {"id": str(summary.id), "name": summary.name,
                          "timezone": summary.timezone,
                          "opened_at": summary.opened_at.isoformat()},
               "partners": partners}
-    source = ExportSource(reads=reads, ledger_id=ledger_id, viewer=actor,
-                          audience=Audience.partner(actor, own_private=scope.include_private),
-                          header=header,
-                          opener=app.keys.opener().open, signing_key=app.keys.signing_key(),
-                          now=app.clock())
-    return export_bytes(source, scope, fmt, {UUID(str(p["id"])).hex: str(p["display_name"] or "")
-                                              for p in partners})
+    source = ExportSource(reads=reading.scoped(scope), viewer=viewer, header=header,
+                          signing_key=app.keys.signing_key(), covers=covers, now=app.clock())
+    return ExportFile(export_bytes(source, fmt, summary.names()), FORMATS[fmt],
+                      filename(summary.name, fmt))
 
 
-def export_bytes(source: ExportSource, scope: Scope, fmt: str,
-                 names: dict[str, str]) -> Iterator[bytes]:
+def export_bytes(source: ExportSource, fmt: str, names: dict[str, str]) -> Iterator[bytes]:
     """The file in the chosen format, as bytes to stream; names are keyed by hex id."""
     if fmt == "pdf":
-        yield build_pdf(source, scope, names)
+        yield build_pdf(source, names)
         return
-    text = stream_csv(source, scope, names) if fmt == "csv" else stream_json(source, scope)
+    text = stream_csv(source, names) if fmt == "csv" else stream_json(source)
     for chunk in text:
         yield chunk.encode()
 
 
 def filename(ledger_name: str | None, fmt: str) -> str:
+    """The download's name: the ledger's, in any script, without path or quote marks."""
     safe = "".join(ch for ch in (ledger_name or "ledger") if ch.isalnum() or ch in " -_")
     return f"{safe.strip() or 'ledger'}-export.{fmt}".replace(" ", "-")
+
+
+def content_disposition(name: str) -> str:
+    """RFC 6266: an ASCII fallback, and the real name as UTF-8 in `filename*`."""
+    fallback = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "_"
+                       for ch in name)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"

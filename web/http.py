@@ -14,6 +14,7 @@ from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge, Uns
 
 from ledger.exceptions import NotFound as LedgerNotFound
 from ledger.exceptions import Unauthenticated
+from web.ratelimit import IMPORTS
 from web.services import services
 
 MAX_BODY = 64 * 1024
@@ -50,6 +51,8 @@ def api_gate() -> None:
     open_to_all = current_app.config.get("EBBFLOW_PUBLIC_ENDPOINTS", set())
     if not (getattr(view, "ebbflow_public", False) or request.endpoint in open_to_all):
         authenticate()
+    if request.endpoint in LARGE_BODIES:  # costly to read and check: counted before either
+        services().limits.hit(IMPORTS, "import", g.account_id.hex)
     limit = MAX_IMPORT if request.endpoint in LARGE_BODIES else MAX_BODY
     request.max_content_length = limit
     if request.content_length is not None and request.content_length > limit:
@@ -90,9 +93,14 @@ def check_json_body() -> None:
     if mimetype != "application/json" and not mimetype.endswith("+json"):
         raise UnsupportedMediaType()
     try:
-        json.loads(raw.decode("utf-8"))
+        g.json_body = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise BadRequest() from None
+
+
+def json_body() -> Any:
+    """The request's JSON body, parsed once by the gate (None when there is none)."""
+    return getattr(g, "json_body", None)
 
 
 def secure_headers(response: Response) -> Response:

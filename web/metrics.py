@@ -55,8 +55,9 @@ def _count_appends(recordings: list[Any]) -> None:
 class ProjectionCollector:
     """The log's head and each view's position and lag, read when scraped."""
 
-    def __init__(self, positions: Any) -> None:
+    def __init__(self, positions: Any, dead_letters: Any) -> None:
         self.positions = positions  # () -> (head, {view: position})
+        self.dead_letters = dead_letters  # () -> {view: [dead letter rows]}
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         head, views = self.positions()
@@ -68,13 +69,19 @@ class ProjectionCollector:
         lag = GaugeMetricFamily("ebbflow_projection_lag_events",
                                 "Events in the log a view has not processed yet",
                                 labels=["projection"])
+        dead = GaugeMetricFamily("ebbflow_projection_dead_letters",
+                                 "Events a view could not apply and passed over (see "
+                                 "`ebbflow dead-letters`; a rebuild retries them)",
+                                 labels=["projection"])
         for name, at in views.items():
             position.add_metric([name], at)
             lag.add_metric([name], head - at)
-        yield from (log, position, lag)
+        for name, rows in self.dead_letters().items():
+            dead.add_metric([name], len(rows))
+        yield from (log, position, lag, dead)
 
 
-def metrics_response(positions: Any) -> Response:
+def metrics_response(positions: Any, dead_letters: Any) -> Response:
     registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
@@ -84,6 +91,6 @@ def metrics_response(positions: Any) -> Response:
         registry = REGISTRY
     text = generate_latest(registry)
     projections = CollectorRegistry()
-    projections.register(ProjectionCollector(positions))
+    projections.register(ProjectionCollector(positions, dead_letters))
     text += generate_latest(projections)
     return Response(text, mimetype=CONTENT_TYPE_LATEST)

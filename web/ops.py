@@ -1,7 +1,8 @@
 """Operational endpoints: liveness, readiness and metrics.
 
 /healthz: the process answers. /readyz: the database answers and every view is
-within EBBFLOW_READY_MAX_LAG events of the log (else 503 naming the reason).
+within EBBFLOW_READY_MAX_LAG events of the log (else 503 naming the reason); its
+detail names each dead letter (an event a view passed over).
 /metrics: Prometheus text; behind EBBFLOW_METRICS_TOKEN when that is set (and
 nginx.conf keeps it off the public side in any case).
 """
@@ -44,7 +45,14 @@ def readyz() -> Response:
               for name, at in views.items() if head - at > bound]
     if behind:
         return unready(behind)
-    return jsonify({"status": "ready", "log_position": head, "projections": views})
+    return jsonify({"status": "ready", "log_position": head, "projections": views,
+                    "dead_letters": dead_letters()})
+
+
+def dead_letters() -> dict[str, list[dict[str, object]]]:
+    """Events a view passed over: named, not a reason to stop serving everyone else."""
+    return {name: [{"position": row["position"], "error": row["error"]} for row in rows]
+            for name, rows in services().reads.dead_letters().items() if rows}
 
 
 def unready(reasons: list[str]) -> Response:
@@ -64,4 +72,4 @@ def metrics() -> Response:
         if not hmac.compare_digest(given.encode(), expected.encode()):
             return Response("a metrics token is required\n", status=401,
                             headers={"WWW-Authenticate": "Bearer"}, mimetype="text/plain")
-    return metrics_response(positions)
+    return metrics_response(positions, services().reads.dead_letters)

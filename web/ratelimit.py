@@ -17,6 +17,7 @@ from ledger.exceptions import LedgerError
 SIGN_UP = "5/minute;30/hour"
 SIGN_IN_PER_EMAIL = "10/minute;50/hour"
 SIGN_IN_PER_ADDRESS = "30/minute;300/hour"
+IMPORTS = "5/hour;20/day"  # per account: each may be 64 MiB to read and check
 
 
 class RateLimited(LedgerError):

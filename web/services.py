@@ -14,6 +14,7 @@ from ledger.application import LedgerApplication
 from ledger.config import Settings
 from ledger.tokens import Tokens
 from projections.read_models import ReadModels
+from projections.scope import Reading
 from web.ratelimit import RateLimits
 
 EXTENSION = "ebbflow"
@@ -24,6 +25,7 @@ class Services:
     settings: Settings
     ledger: LedgerApplication
     reads: ReadModels
+    reading: Reading
     tokens: Tokens
     limits: RateLimits
 
@@ -31,7 +33,9 @@ class Services:
     def build(cls, settings: Settings, storage_url: str,
               clock: Callable[[], datetime] | None = None) -> Services:
         ledger = LedgerApplication(settings, clock) if clock else LedgerApplication(settings)
-        return cls(settings=settings, ledger=ledger, reads=ReadModels(settings),
+        reads = ReadModels(settings)
+        return cls(settings=settings, ledger=ledger, reads=reads,
+                   reading=Reading(reads, ledger.keys),
                    tokens=Tokens(ledger.recorder, ledger.clock),
                    limits=RateLimits(storage_url))
 

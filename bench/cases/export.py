@@ -18,22 +18,25 @@ from bench.results import Result
 from bench.workspace import workspace
 from ledger.application import LedgerApplication
 from ledger.config import Settings
-from projections.export.writer import Scope
 from projections.read_models import ReadModels
+from projections.runner import catch_up_unattended
+from projections.scope import Reading, ReadScope
 
 PEAK_TARGET_MB = 150
 
 
 def export_in_child(settings: Settings, ledger_id: UUID, actor: UUID) -> dict[str, float]:
-    from web.exports import take_export
+    from web.exports import partner_export
 
     app, reads = LedgerApplication(settings), ReadModels(settings)
     before, _ = rss_mb()
     reset_peak()
     started = time.perf_counter()
     digest, size, first_chunk_peak = hashlib.sha256(), 0, 0.0
-    for chunk in take_export(app, reads, ledger_id, actor, "json",
-                             Scope(include_private=True)):
+    file = partner_export(app, Reading(reads, app.keys), ledger_id, actor, "json",
+                          ReadScope.partner(ledger_id, actor),
+                          catch_up=lambda: catch_up_unattended(settings))
+    for chunk in file.chunks:
         digest.update(chunk)
         size += len(chunk)
         first_chunk_peak = first_chunk_peak or rss_mb()[1]

@@ -18,6 +18,7 @@ from bench.workspace import workspace
 from ledger.application import LedgerApplication
 from projections.encoding import micros
 from projections.read_models import ReadModels
+from projections.scope import Reading
 
 START = datetime(2021, 1, 4, 9, tzinfo=UTC)
 FIVE_YEARS = timedelta(days=5 * 365)
@@ -50,11 +51,9 @@ def run(context: BenchContext) -> list[Result]:
             counted = reads.views["timeline"].query(
                 "SELECT COUNT(*) AS n FROM {entries} WHERE ledger_id = ?", (ledger_id.hex,))
             entry_count = int(counted[0]["n"])
-            opener = app.keys.opener().open
+            mine = Reading(reads, app.keys).for_partner(ledger_id, viewer)
             now = micros(datetime.now(UTC))
-            page = timed(lambda: reads.timeline.page(ledger_id, viewer, as_of=now, known_at=now,
-                                                     filters={}, limit=50, opener=opener),
-                         samples)
+            page = timed(lambda: mine.timeline(as_of=now, known_at=now, limit=50), samples)
             ledger_id, viewer, _ = balance_couple
 
             def balance_at_random_week() -> None:

@@ -7,21 +7,23 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-from projections.export.writer import ExportSource, Scope, timeline_items
+from projections.export.writer import ExportSource, timeline_items
 
 COLUMNS = ("id", "kind", "author", "author_name", "occurred_at", "recorded_at", "visibility",
            "support_type", "intensity", "recurring", "quiet", "status", "in_response_to",
            "care_id", "adequacy", "felt_supported", "week", "moment_kind", "words", "feeling",
            "situation", "amended", "retracted")
 WORDS = ("need", "description", "text", "note")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def stream_csv(source: ExportSource, scope: Scope, names: dict[str, str]) -> Iterator[str]:
+def stream_csv(source: ExportSource, names: dict[str, str]) -> Iterator[str]:
+    """The timeline in scope, one entry a row (no rows when the timeline is not shared)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     yield pop(buffer)
-    for item in timeline_items(source, scope):
+    for item in timeline_items(source):
         writer.writerow(row(item, names))
         yield pop(buffer)
 
@@ -30,7 +32,17 @@ def row(item: dict[str, Any], names: dict[str, str]) -> list[Any]:
     words = next((item[k] for k in WORDS if item.get(k) is not None), "")
     author = item["author"].replace("-", "")
     values = {**item, "author_name": names.get(author, ""), "words": words}
-    return ["" if values.get(c) is None else values.get(c) for c in COLUMNS]
+    return [cell(values.get(c)) for c in COLUMNS]
+
+
+def cell(value: Any) -> Any:
+    """A spreadsheet never sees a partner's words as a formula: text that would start
+    one (= + - @, a tab or a carriage return) is prefixed with an apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def pop(buffer: io.StringIO) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 from fpdf import FPDF
 
 from ledger.weeks import week_of
-from projections.export.writer import ExportSource, Scope, timeline_items
+from projections.export.writer import ExportSource, timeline_items
 
 TIMELINE_CAP = 400
 CHART_WEEKS_MAX = 52
@@ -38,11 +38,11 @@ class Report(FPDF):
         return text if self.unicode else text.encode("latin-1", "replace").decode("latin-1")
 
 
-def build_pdf(source: ExportSource, scope: Scope, names: dict[str, str]) -> bytes:
+def build_pdf(source: ExportSource, names: dict[str, str]) -> bytes:
     report = Report()
     report.add_page()
-    now = source.now
-    end = min(scope.end, now) if scope.end else now
+    now, scope = source.now, source.reads.scope
+    end = scope.as_of(now)
     start = scope.start or (end - timedelta(weeks=CHART_WEEKS_MAX))
     report.face("B", 16)
     report.say(f"Ebb & Flow — {source.header['ledger'].get('name') or 'ledger'}", 8)
@@ -52,33 +52,32 @@ def build_pdf(source: ExportSource, scope: Scope, names: dict[str, str]) -> byte
                f"Prepared {now:%d %B %Y %H:%M} UTC.")
     report.say("This report shows how care flowed between the partners over time. It is "
                "not a score: there is no debt and no winner.")
-    balance = source.reads.balance.balance(source.ledger_id, source.audience, end)
-    if {"balance", "turns"} & set(scope.sections):
+    balance = source.reads.balance(end) or {}
+    if scope.shows("balance"):
         chart(report, source, start, end, names, balance)
-    if "balance" in scope.sections:
         figures(report, balance, names)
-    if "turns" in scope.sections:
+    if scope.shows("turns"):
         report.face("B", 12)
-        report.say("Where the tables turned", 7)
+        report.say("Where the flow changed direction", 7)
         report.face("", 10)
         if not balance["turns"]:
-            report.say("No clear turn in who carried more of the care.")
+            report.say("The flow did not clearly change direction in this period.")
         for turn in balance["turns"]:
-            who = names.get(str(turn["to_partner"]).replace("-", ""), "one partner")
-            report.say(f"Week of {turn['at']:%d %B %Y}: over the previous six weeks, {who} "
-                       "had clearly been carrying more of the care.")
-    if "check_ins" in scope.sections:
+            giver = names.get(str(turn["to_partner"]).replace("-", ""), "one partner")
+            other = names.get(str(turn["from_partner"]).replace("-", ""), "the other")
+            report.say(f"From the week of {turn['at']:%d %B %Y}, more of the care flowed "
+                       f"from {giver} to {other}.")
+    if scope.shows("check_ins"):
         check_in_trend(report, source, start, end, names)
-    if "timeline" in scope.sections:
-        timeline_table(report, source, scope, names)
+    if scope.shows("timeline"):
+        timeline_table(report, source, names)
     return bytes(report.output())
 
 
 def chart(report: Report, source: ExportSource, start: datetime, end: datetime,
           names: dict[str, str], balance: dict[str, Any]) -> None:
-    frames = source.reads.balance.series(source.ledger_id, source.audience,
-                                         max(start, end - timedelta(weeks=CHART_WEEKS_MAX)),
-                                         end, end, 1)
+    frames = source.reads.series(max(start, end - timedelta(weeks=CHART_WEEKS_MAX)), end,
+                                 end, 1)
     report.face("B", 12)
     report.say("Care each way, week by week", 7)
     ids = list(balance["partners"])
@@ -103,11 +102,13 @@ def chart(report: Report, source: ExportSource, start: datetime, end: datetime,
             report.rect(x, middle, step * 0.7, (height / 2) * second / peak, style="F")
     weeks = [week_of(f["as_of"], "UTC") for f in frames]
     report.set_draw_color(163, 59, 59)
-    for turn in balance["turns"]:
+    for turn in balance.get("turns", []):
         turn_week = week_of(datetime.combine(turn["at"], datetime.min.time()), "UTC")
         if turn_week in weeks:
             x = left + weeks.index(turn_week) * step
-            report.dashed_line(x, top, x, top + height, 1, 1)
+            report.set_dash_pattern(dash=1, gap=1)
+            report.line(x, top, x, top + height)
+            report.set_dash_pattern()
     report.set_y(top + height + 3)
     report.face("", 9)
     first_name, second_name = (names.get(p.replace("-", ""), "Partner") for p in ids)
@@ -139,9 +140,7 @@ def window_weeks(balance: dict[str, Any]) -> int:
 
 def check_in_trend(report: Report, source: ExportSource, start: datetime, end: datetime,
                    names: dict[str, str]) -> None:
-    frames = source.reads.balance.series(source.ledger_id, source.audience,
-                                         max(start, end - timedelta(weeks=CHART_WEEKS_MAX)),
-                                         end, end, 1)
+    frames = source.reads.series(max(start, end - timedelta(weeks=CHART_WEEKS_MAX)), end, end, 1)
     report.face("B", 12)
     report.say("Check-ins: how supported each felt (0–10)", 7)
     report.face("", 9)
@@ -154,13 +153,12 @@ def check_in_trend(report: Report, source: ExportSource, start: datetime, end: d
     report.say("; ".join(lines[-26:]) if lines else "No check-ins in this period.")
 
 
-def timeline_table(report: Report, source: ExportSource, scope: Scope,
-                   names: dict[str, str]) -> None:
+def timeline_table(report: Report, source: ExportSource, names: dict[str, str]) -> None:
     report.add_page()
     report.face("B", 12)
     report.say("Timeline", 7)
     report.face("", 8)
-    for count, item in enumerate(timeline_items(source, scope)):
+    for count, item in enumerate(timeline_items(source)):
         if count == TIMELINE_CAP:
             report.face("B", 9)
             report.say(f"The timeline stops here after {TIMELINE_CAP} entries; the JSON or CSV "

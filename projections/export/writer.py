@@ -1,151 +1,117 @@
 """Writing an export as a stream of JSON text: events page by page from the history
-view, hashed as they go, so a 100,000-event ledger never sits in memory whole."""
+view, hashed as they go, so a 100,000-event ledger never sits in memory whole.
+
+Everything is read through the export's `ScopedReads`: the sections, the period,
+whose private entries and which check-ins are the scope's, for a partner's export
+and a counsellor's download alike.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from projections.audience import Audience
-from projections.encoding import from_micros, micros, open_sealed
+from projections.encoding import micros
 from projections.export.chain import FORMAT, canonical, genesis, link, sign
-from projections.read_models import ReadModels
+from projections.scope import SECTIONS, ScopedReads
 
+__all__ = ["SECTIONS", "ExportSource", "iso", "stream_json", "timeline_items"]
 PAGE = 1000
-SECTIONS = ("timeline", "balance", "turns", "check_ins", "raw_events")
-Opener = Callable[[Any], str | None]
 
 
 @dataclass(frozen=True)
-class Scope:
-    sections: tuple[str, ...] = SECTIONS
-    start: datetime | None = None
-    end: datetime | None = None
-    include_private: bool = False
+class Covers:
+    """The log position and ledger version an export holds everything up to."""
 
-    @property
-    def complete(self) -> bool:
-        """What `ebbflow import` accepts: everything, every section, private included."""
-        return (self.start is None and self.end is None and self.include_private
-                and set(self.sections) == set(SECTIONS))
-
-    def as_data(self) -> dict[str, Any]:
-        return {"from": self.start.isoformat() if self.start else None,
-                "to": self.end.isoformat() if self.end else None,
-                "sections": list(self.sections), "include_private": self.include_private}
-
-    def holds(self, moment: int) -> bool:
-        return ((self.start is None or moment >= micros(self.start))
-                and (self.end is None or moment < micros(self.end)))
+    position: int
+    ledger_version: int
 
 
 @dataclass
 class ExportSource:
-    reads: ReadModels
-    ledger_id: UUID
+    reads: ScopedReads
     viewer: UUID  # who takes it: a partner, or the counsellor's id
-    audience: Audience  # what they see: entries, check-ins, private entries opted in
     header: dict[str, Any]  # ledger, partners
-    opener: Opener
     signing_key: Ed25519PrivateKey
-    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    covers: Covers
+    now: datetime
 
 
-def stream_json(source: ExportSource, scope: Scope) -> Iterator[str]:
+def stream_json(source: ExportSource) -> Iterator[str]:
+    scope = source.reads.scope
     document: dict[str, Any] = {
         "format": FORMAT, "exported_at": iso(source.now), "exported_by": str(source.viewer),
         **source.header, "scope": scope.as_data(),
+        "covers": {"position": source.covers.position,
+                   "ledger_version": source.covers.ledger_version},
     }
     yield "{" + ", ".join(f"{json.dumps(k)}: {json.dumps(v, default=str)}"
                           for k, v in document.items())
-    head = genesis(str(source.ledger_id))
+    head = genesis(str(scope.ledger_id))
     yield ', "events": ['
-    if "raw_events" in scope.sections:
-        first = True
-        for event in events(source, scope):
-            event["hash"] = head = link(head, event)
-            yield ("" if first else ", ") + json.dumps(event, ensure_ascii=False, default=str)
-            first = False
+    first = True
+    for event in events(source):
+        event["hash"] = head = link(head, event)
+        yield ("" if first else ", ") + json.dumps(event, ensure_ascii=False)
+        first = False
     yield "]"
     timeline = hashlib.sha256()
-    if "timeline" in scope.sections:
+    if scope.shows("timeline"):
         yield ', "timeline": ['
         first = True
-        for item in timeline_items(source, scope):
+        for item in timeline_items(source):
             timeline.update(canonical(item))
-            yield ("" if first else ", ") + json.dumps(item, ensure_ascii=False, default=str)
+            yield ("" if first else ", ") + json.dumps(item, ensure_ascii=False)
             first = False
         yield "]"
-    document["summary"] = json.loads(json.dumps(summary(source, scope), default=str))
-    document["timeline_sha256"] = timeline.hexdigest() if "timeline" in scope.sections else None
+    document["summary"] = plain(summary(source))
+    document["timeline_sha256"] = timeline.hexdigest() if scope.shows("timeline") else None
     signature = sign(source.signing_key, document, head)
     yield (f', "summary": {json.dumps(document["summary"])}, '
            f'"timeline_sha256": {json.dumps(document["timeline_sha256"])}, '
            f'"signature": {json.dumps(signature)}}}\n')
 
 
-def events(source: ExportSource, scope: Scope) -> Iterator[dict[str, Any]]:
-    after = 0
+def events(source: ExportSource) -> Iterator[dict[str, Any]]:
+    """The raw history in scope, oldest first, as plain JSON values."""
+    after, known_at = 0, micros(source.now)
     while True:
-        rows = source.reads.history.events(
-            source.ledger_id.hex, source.audience, after=after, known_at=micros(source.now),
-            limit=PAGE)
-        for row in rows:
-            moment = row["occurred_at"] or row["recorded_at"]
-            if not scope.holds(moment):
-                continue
-            yield {
-                "position": row["position"], "version": row["version"], "type": row["type"],
-                "class_version": row["class_version"],
-                "recorded_at": iso(from_micros(row["recorded_at"])),
-                "originally_recorded_at": iso(from_micros(row["original_recorded_at"]))
-                if row["original_recorded_at"] else None,
-                "occurred_at": iso(from_micros(row["occurred_at"])) if row["occurred_at"]
-                else None,
-                "actor": str(UUID(row["actor"])),
-                "data": open_sealed(json.loads(row["data"]), source.opener),
-                "retracted": row["retracted_at"] is not None,
-            }
-        if len(rows) < PAGE:
+        items = source.reads.events(after=after, known_at=known_at, limit=PAGE)
+        for item in items:
+            yield plain({**item, "actor": str(item["actor"])})
+        if len(items) < PAGE:
             return
-        after = rows[-1]["position"]
+        after = items[-1]["position"]
 
 
-def timeline_items(source: ExportSource, scope: Scope) -> Iterator[dict[str, Any]]:
-    filters = {"from": micros(scope.start) if scope.start else None,
-               "to": micros(scope.end) if scope.end else None}
-    now, after = micros(source.now), None
+def timeline_items(source: ExportSource) -> Iterator[dict[str, Any]]:
+    """The timeline in scope, newest first, as plain JSON values."""
+    now, after = micros(source.reads.scope.as_of(source.now)), None
     while True:
-        page = source.reads.timeline.page(source.ledger_id, source.audience, as_of=now,
-                                          known_at=now, filters=filters, after=after,
-                                          limit=PAGE, opener=source.opener,
-                                          include_retracted=True)
+        page = source.reads.timeline(as_of=now, known_at=micros(source.now), after=after,
+                                     limit=PAGE)
         for item in page.items:
-            yield json.loads(json.dumps(item, default=iso_default))
+            yield plain(item)
         if page.next_after is None:
             return
         after = page.next_after
 
 
-def summary(source: ExportSource, scope: Scope) -> dict[str, Any]:
-    as_of = min(scope.end, source.now) if scope.end else source.now
-    balance = source.reads.balance.balance(source.ledger_id, source.audience, as_of)
-    chosen: dict[str, Any] = {"as_of": iso(as_of)}
-    if "balance" in scope.sections:
-        chosen.update({k: balance[k] for k in ("window", "partners", "mutuality",
-                                                "responsiveness")})
-    if "check_ins" in scope.sections:
-        chosen["check_ins"] = balance["check_ins"]
-    if "turns" in scope.sections:
-        chosen["turns"] = balance["turns"]
-    return chosen
+def summary(source: ExportSource) -> dict[str, Any]:
+    balance = source.reads.balance(source.now) or {"as_of": source.reads.scope.as_of(source.now)}
+    return {k: v for k, v in balance.items() if k != "prompts"}
+
+
+def plain(value: Any) -> Any:
+    """JSON values only (times as RFC 3339 UTC, ids and dates as strings)."""
+    return json.loads(json.dumps(value, default=iso_default))
 
 
 def iso(moment: datetime) -> str:

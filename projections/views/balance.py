@@ -168,14 +168,16 @@ class BalanceStore(ViewStore):
 
     # ------------------------------------------------------------------- reads
 
-    def weekly(self, ledger_id: str, audience: Audience, before_week: str) -> list[Any]:
-        """Whole weeks before `before_week`, summed over what the audience may see."""
+    def weekly(self, ledger_id: str, audience: Audience, before_week: str,
+               after_week: str | None = None) -> list[Any]:
+        """Whole weeks before `before_week` (and after `after_week`), summed over what
+        the audience may see."""
         sums = ", ".join(f"SUM({c}) AS {c}" for c in BUCKET_COUNTS)
         owners, params = audience.owners("owner")
         return self.query(f"SELECT week, partner, {sums} FROM {{buckets}} "  # noqa: S608
-                          f"WHERE ledger_id = ? AND {owners} AND week < ? "
+                          f"WHERE ledger_id = ? AND {owners} AND week < ? AND week > ? "
                           "GROUP BY week, partner ORDER BY week",
-                          (ledger_id, *params, before_week))
+                          (ledger_id, *params, before_week, after_week or ""))
 
     def care_rows(self, ledger_id: str, audience: Audience, start: int, end: int) -> list[Any]:
         return self.visible_rows("care", ledger_id, audience, start, end)
@@ -186,9 +188,10 @@ class BalanceStore(ViewStore):
     def visible_rows(self, table: str, ledger_id: str, audience: Audience, start: int,
                      end: int) -> list[Any]:
         owners, params = audience.owners("owner")
+        period, period_params = audience.period("occurred_at")
         return self.query(f"SELECT * FROM {{{table}}} WHERE ledger_id = ? AND {owners} "  # noqa: S608
-                          "AND retracted = 0 AND occurred_at >= ? AND occurred_at <= ?",
-                          (ledger_id, *params, start, end))
+                          f"AND retracted = 0 AND occurred_at >= ? AND occurred_at <= ? "
+                          f"AND {period}", (ledger_id, *params, start, end, *period_params))
 
     def answers(self, ledger_id: str, audience: Audience, need_ids: list[str]) -> list[Any]:
         """Care answering these needs, as (need, occurred_at), visible and standing."""
@@ -196,25 +199,29 @@ class BalanceStore(ViewStore):
             return []
         marks = ", ".join("?" * len(need_ids))
         owners, params = audience.owners("owner")
+        period, period_params = audience.period("occurred_at")
         return self.query(f"SELECT in_response_to, occurred_at FROM {{care}} "  # noqa: S608
                           f"WHERE ledger_id = ? AND in_response_to IN ({marks}) "
-                          f"AND {owners} AND retracted = 0",
-                          (ledger_id, *need_ids, *params))
+                          f"AND {owners} AND retracted = 0 AND {period}",
+                          (ledger_id, *need_ids, *params, *period_params))
 
-    def ack_rows(self, ledger_id: str, start: int, end: int) -> list[Any]:
-        return self.query("SELECT * FROM {acks} WHERE ledger_id = ? AND retracted = 0 "
-                          "AND recorded_at >= ? AND recorded_at <= ?", (ledger_id, start, end))
+    def ack_rows(self, ledger_id: str, audience: Audience, start: int, end: int) -> list[Any]:
+        period, params = audience.period("recorded_at")
+        return self.query("SELECT * FROM {acks} WHERE ledger_id = ? AND retracted = 0 "  # noqa: S608
+                          f"AND recorded_at >= ? AND recorded_at <= ? AND {period}",
+                          (ledger_id, start, end, *params))
 
     def checkin_rows(self, ledger_id: str, audience: Audience, first_week: str,
                      last_week: str) -> list[Any]:
         """Check-ins in these weeks that the audience may see."""
-        visible, params = audience.check_ins(
+        visible, params = audience.check_ins_rule(
             "c.author", "SELECT 1 FROM {checkins} o WHERE o.ledger_id = c.ledger_id "
-            "AND o.week = c.week", "o.author", [])
+            "AND o.week = c.week AND o.retracted = 0", "o.author", [])
+        period, period_params = audience.period("c.week_start")
         return self.query(
             "SELECT c.* FROM {checkins} c WHERE c.ledger_id = ? AND c.retracted = 0 "  # noqa: S608
-            f"AND c.week >= ? AND c.week <= ? AND {visible}",
-            (ledger_id, first_week, last_week, *params))
+            f"AND c.week >= ? AND c.week <= ? AND {visible} AND {period}",
+            (ledger_id, first_week, last_week, *params, *period_params))
 
     def first_week(self, ledger_id: str) -> str | None:
         rows = self.query("SELECT MIN(week) AS week FROM {buckets} WHERE ledger_id = ?",

@@ -39,6 +39,12 @@ class ViewStore(ABC):
     DDL: ClassVar[tuple[str, ...]] = ()
     LEDGERS_DDL = "CREATE TABLE IF NOT EXISTS {ledgers} (ledger_id TEXT PRIMARY KEY, " \
                   "timezone TEXT NOT NULL, partners TEXT NOT NULL DEFAULT '[]')"
+    DEAD_LETTERS_DDL = "CREATE TABLE IF NOT EXISTS {dead_letters} (position BIGINT PRIMARY " \
+                       "KEY, error TEXT NOT NULL, recorded_at BIGINT NOT NULL)"
+    SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS {schema_version} (version INTEGER NOT NULL)"
+    # Raised whenever a view's tables or rows change shape: `ebbflow migrate` rebuilds a
+    # view whose stored version is older. 2: dead letters; history's entry_at.
+    SCHEMA_VERSION: ClassVar[int] = 2
     datastore: Any
     _rendered: dict[str, str]
 
@@ -103,7 +109,30 @@ class ViewStore(ABC):
         cursor.executemany(self.render(statement), [[row[c] for c in columns] for row in rows])
 
     def all_tables(self) -> tuple[str, ...]:
-        return ("ledgers", *self.TABLES)
+        return ("ledgers", "dead_letters", "schema_version", *self.TABLES)
+
+    def stored_version(self) -> int:
+        """The shape the view's rows were built in (0: before versions were kept)."""
+        rows = self.query("SELECT version FROM {schema_version}")
+        return int(rows[0]["version"]) if rows else 0
+
+    def mark_version(self) -> None:
+        with self.write() as cursor:
+            self.run(cursor, "DELETE FROM {schema_version}")
+            self.run(cursor, "INSERT INTO {schema_version} (version) VALUES (?)",
+                     (self.SCHEMA_VERSION,))
+
+    def record_dead_letter(self, tracking: Tracking, error: str, at: int) -> None:
+        """An event this view could not apply: its position and error class are kept,
+        and the view moves past it in the same transaction (a rebuild retries it)."""
+        with self.write() as cursor:
+            self.run(cursor, "INSERT INTO {dead_letters} (position, error, recorded_at) "
+                     "VALUES (?, ?, ?)", (tracking.notification_id, error, at))
+            self._insert_tracking(cursor, tracking)  # type: ignore[attr-defined]
+
+    def dead_letters(self) -> list[Any]:
+        return self.query("SELECT position, error, recorded_at FROM {dead_letters} "
+                          "ORDER BY position")
 
     def run(self, cursor: Any, text: str, params: Sequence[Any] = ()) -> Any:
         cursor.execute(self.render(text), tuple(params))
@@ -115,7 +144,8 @@ class ViewStore(ABC):
             return list(cursor.fetchall())
 
     def create_statements(self) -> list[str]:
-        return [self.render(ddl) for ddl in (self.LEDGERS_DDL, *self.DDL)]
+        return [self.render(ddl) for ddl in (self.LEDGERS_DDL, self.DEAD_LETTERS_DDL,
+                                             self.SCHEMA_DDL, *self.DDL)]
 
     # Every view knows each ledger's time zone (weeks) and partners (their order).
 

@@ -139,16 +139,23 @@ class TimelineStore(ViewStore):
         return self.query(f"SELECT * FROM {{amendments}} WHERE entry_id IN ({marks}) "  # noqa: S608
                           "ORDER BY entry_id, recorded_at", entry_ids)
 
-    def entry(self, entry_id: str) -> Any:
-        rows = self.query("SELECT * FROM {entries} WHERE entry_id = ?", (entry_id,))
+    def one(self, ledger_id: str, audience: Audience, entry_id: str, known_at: int) -> Any:
+        """One entry of this ledger, if the audience may see it (retracted ones too,
+        for readers who may see them)."""
+        visible, visible_params = visible_to(audience, known_at)
+        rows = self.query("SELECT e.* FROM {entries} e WHERE e.ledger_id = ? "  # noqa: S608
+                          "AND e.entry_id = ? AND " + visible,
+                          [ledger_id, entry_id, *visible_params])
         return rows[0] if rows else None
 
 
 def visible_to(audience: Audience, known_at: int) -> tuple[str, list[Any]]:
     return audience.sees(
-        "e", author="author", not_check_in="e.kind <> 'check_in'", known_at=known_at,
+        "e", author="author", is_check_in="e.kind = 'check_in'", known_at=known_at,
         same_week_check_ins="SELECT 1 FROM {entries} o WHERE o.ledger_id = e.ledger_id "
-        "AND o.kind = 'check_in' AND o.week = e.week AND o.recorded_at <= ?")
+        "AND o.kind = 'check_in' AND o.week = e.week AND o.recorded_at <= ? "
+        "AND (o.retracted_at IS NULL OR o.retracted_at > ?)",
+        retracted_at="e.retracted_at", moment="e.occurred_at")
 
 
 

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from ledger.config import Settings
-from projections.runner import catch_up
+from tests.conftest import Projector
 from tests.helpers import ManualClock
 from web import create_app
 from web.services import services
@@ -47,10 +47,11 @@ class Person:
 
 
 class Api:
-    def __init__(self, app: Flask, settings: Settings) -> None:
+    def __init__(self, app: Flask, settings: Settings, projector: Projector) -> None:
         self.app = app
         self.client = app.test_client()
         self.settings = settings
+        self.projector = projector
 
     def person(self, name: str) -> Person:
         email = f"{name.lower()}@example.com"
@@ -71,9 +72,9 @@ class Api:
         return alex, sam, opened.json["id"]
 
     def sync(self) -> None:
-        catch_up(self.settings)
+        self.projector.sync()
 
 
 @pytest.fixture
-def api(flask_app: Flask, settings: Settings) -> Api:
-    return Api(flask_app, settings)
+def api(flask_app: Flask, settings: Settings, projector: Projector) -> Api:
+    return Api(flask_app, settings, projector)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 from uuid import UUID
 
 import pytest
 
 from ledger.config import Settings
-from projections.runner import project
 from tests.api.conftest import PASSWORD, Api
 from tests.helpers import ManualClock
 
@@ -265,24 +263,18 @@ def test_time_parameters_are_checked(api: Api, clock: ManualClock) -> None:
     assert alex.get(f"{base}/timeline?min_position=999999").status_code == 422
 
 
-def test_min_position_waits_for_the_projector_or_answers_503(api: Api, settings: Settings) -> None:
+def test_min_position_waits_for_the_projector_or_answers_503(api: Api) -> None:
     alex, _, ledger_id = api.couple()
-    written = alex.post(f"/api/v1/ledgers/{ledger_id}/needs", {
-        "need": "n", "support_type": "esteem", "intensity": 1}).json["position"]
-    waited = alex.get(f"/api/v1/ledgers/{ledger_id}/timeline?min_position={written}")
-    assert waited.status_code == 503
-    assert waited.headers["Retry-After"] == "1"
-    stop = threading.Event()
-    projector = threading.Thread(target=project, args=(settings, stop))
-    projector.start()
-    try:
-        fresh = alex.get(f"/api/v1/ledgers/{ledger_id}/timeline?min_position={written}")
-        assert fresh.status_code == 200
-        assert fresh.json["position"] >= written
-        assert len(fresh.json["items"]) == 1
-    finally:
-        stop.set()
-        projector.join(timeout=20)
+    with api.projector.stopped():
+        written = alex.post(f"/api/v1/ledgers/{ledger_id}/needs", {
+            "need": "n", "support_type": "esteem", "intensity": 1}).json["position"]
+        waited = alex.get(f"/api/v1/ledgers/{ledger_id}/timeline?min_position={written}")
+        assert waited.status_code == 503
+        assert waited.headers["Retry-After"] == "1"
+    fresh = alex.get(f"/api/v1/ledgers/{ledger_id}/timeline?min_position={written}")
+    assert fresh.status_code == 200
+    assert fresh.json["position"] >= written
+    assert len(fresh.json["items"]) == 1
 
 
 def test_unknown_routes_and_methods_are_problems(api: Api) -> None:

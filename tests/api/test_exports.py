@@ -53,14 +53,14 @@ def test_a_json_export_verifies_and_holds_what_the_partner_may_see(
 ) -> None:
     alex, _, ledger = history
     document = json.loads(exported(api, alex, ledger).get_data(as_text=True))
-    assert document["format"] == "ebbflow.export/1"
+    assert document["format"] == "ebbflow.export/2"
     assert [p["display_name"] for p in document["partners"]] == ["Alex", "Sam"]
     text = json.dumps(document)
     assert "talk tonight" in text and "we talked" in text
     assert "sam private" not in text and "alex private" not in text
     assert [e["position"] for e in document["events"]] == sorted(e["position"]
                                                                  for e in document["events"])
-    assert verify(document, instance_key(api)).ok
+    assert verify(document, [instance_key(api)]).ok
     with_private = json.loads(exported(api, alex, ledger, "include_private=true")
                               .get_data(as_text=True))
     assert "alex private" in json.dumps(with_private)
@@ -101,7 +101,7 @@ def test_verify_names_the_first_bad_event(api: Api, history: tuple[Person, Perso
     alex, _, ledger = history
     document = json.loads(exported(api, alex, ledger).get_data(as_text=True))
     broken, index = tampered(document, how)
-    verdict = verify(broken, instance_key(api))
+    verdict = verify(broken, [instance_key(api)])
     assert not verdict.ok
     assert verdict.bad_event == index
     assert f"event #{index + 1}" in verdict.message
@@ -119,7 +119,7 @@ def test_a_file_re_signed_with_another_key_fails_against_the_instance_key(
     forger = Ed25519PrivateKey.generate()
     document["signature"] = sign(forger, document, head)
     assert verify(document, None).ok  # consistent with the key it carries…
-    verdict = verify(document, instance_key(api))
+    verdict = verify(document, [instance_key(api)])
     assert not verdict.ok  # …but not this instance's
     assert "another key" in verdict.message
 
@@ -143,7 +143,7 @@ def test_an_export_scope_is_validated(api: Api, history: tuple[Person, Person, s
                          .get_data(as_text=True))
     assert partial["scope"]["sections"] == ["raw_events"]
     assert "timeline" not in partial
-    assert verify(partial, instance_key(api)).ok
+    assert verify(partial, [instance_key(api)]).ok
 
 
 def test_a_pdf_report_names_the_partners_period_turns_and_draws_the_chart(
@@ -158,7 +158,7 @@ def test_a_pdf_report_names_the_partners_period_turns_and_draws_the_chart(
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "Alex" in text and "Sam" in text
     assert "Period:" in text
-    assert "Where the tables turned" in text
+    assert "Where the flow changed direction" in text
     assert "talk tonight" in text
     assert "alex private" not in text
     drawing = reader.pages[0].get_contents().get_data()

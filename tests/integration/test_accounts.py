@@ -10,6 +10,7 @@ from ledger.application import LedgerApplication
 from ledger.config import Settings
 from ledger.exceptions import Conflict, Invalid, NotFound, Unauthenticated
 from ledger.passwords import Passwords
+from ledger.places import account_field
 
 PASSWORD = "correct horse battery"
 
@@ -77,7 +78,8 @@ def test_a_hash_made_with_old_parameters_is_upgraded_at_login(settings: Settings
         version = app.get_account(account).version
         assert app.authenticate("lee@example.com", PASSWORD) == account
         assert app.get_account(account).version == version + 1
-        stored = app.keys.opener().open(app.get_account(account).password_hash)
+        stored = app.keys.account_opener(account).open(app.get_account(account).password_hash,
+                                                      account_field(account, "password_hash"))
         assert stored is not None
         assert not Passwords(stronger.argon2_time_cost, stronger.argon2_memory_cost) \
             .needs_rehash(stored)

@@ -11,6 +11,7 @@ import pytest
 from ledger.application import LedgerApplication
 from ledger.config import Settings
 from ledger.domainmodel import Ledger
+from ledger.places import entry_text
 from ledger.values import MomentKind, SupportType, Visibility
 from tests.helpers import Couple
 
@@ -45,8 +46,11 @@ def test_a_command_that_fails_after_changing_the_aggregate_leaves_nothing_behind
 
     def change_then_fail(ledger: Ledger) -> None:
         now = app.clock()
-        ledger.express_need(couple.alex, entry_id=uuid4(), occurred_at=now,
-                            need=app.seal_for(couple.ledger_id, couple.alex, "need", "lost"),
+        entry_id = uuid4()
+        ledger.express_need(couple.alex, entry_id=entry_id, occurred_at=now,
+                            need=app.seal_for(couple.ledger_id, couple.alex,
+                                              entry_text(couple.ledger_id, entry_id, "need"),
+                                              "lost"),
                             feeling=None, situation=None, support_type=SupportType.ESTEEM,
                             intensity=2, recurring=False, visibility=Visibility.SHARED, now=now)
         raise RuntimeError("the command broke after changing the ledger")
@@ -93,9 +97,11 @@ def test_a_version_conflict_between_load_and_save_is_retried_on_fresh_state(
         """A writer that skips the lock (an older release, a repair script)."""
         ledger = other.get_ledger(couple.ledger_id)
         now = other.clock()
-        ledger.share_moment(couple.sam, entry_id=uuid4(), occurred_at=now,
+        moment_id = uuid4()
+        ledger.share_moment(couple.sam, entry_id=moment_id, occurred_at=now,
                             kind=MomentKind.GOOD_NEWS, text=other.seal_for(
-                                couple.ledger_id, couple.sam, "text", "sneaked in"),
+                                couple.ledger_id, couple.sam,
+                                entry_text(couple.ledger_id, moment_id, "text"), "sneaked in"),
                             visibility=Visibility.SHARED, now=now)
         other.save(ledger)
 
@@ -104,8 +110,11 @@ def test_a_version_conflict_between_load_and_save_is_retried_on_fresh_state(
         if len(attempts) == 1:  # someone else writes while this command runs
             write_without_the_writer_lock()
         now = app.clock()
-        ledger.express_need(couple.alex, entry_id=uuid4(), occurred_at=now,
-                            need=app.seal_for(couple.ledger_id, couple.alex, "need", "mine"),
+        need_id = uuid4()
+        ledger.express_need(couple.alex, entry_id=need_id, occurred_at=now,
+                            need=app.seal_for(couple.ledger_id, couple.alex,
+                                              entry_text(couple.ledger_id, need_id, "need"),
+                                              "mine"),
                             feeling=None, situation=None, support_type=SupportType.ESTEEM,
                             intensity=2, recurring=False, visibility=Visibility.SHARED, now=now)
 

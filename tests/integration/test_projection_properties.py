@@ -158,7 +158,7 @@ def check_properties(settings: Any, steps: list[tuple[str, int, int]], cut: int)
             for viewer, other in ((couple.alex, couple.sam), (couple.sam, couple.alex)):
                 shown = models.timeline.page(couple.ledger_id, viewer, as_of=micros(as_of),
                                              known_at=FAR, filters={}, limit=1000,
-                                             opener=app.keys.opener().open).items
+                                             opener=app.keys.ledger_opener(couple.ledger_id)).items
                 expected = reference_entries(app, couple.ledger_id, viewer, as_of)
                 assert {UUID(i["id"]).hex for i in shown} == expected
                 history = models.history.events(couple.ledger_id.hex, viewer, after=0,

@@ -19,7 +19,15 @@ from eventsourcing.persistence import StoredEvent
 from ledger.config import Settings
 from ledger.values import SupportType
 from projections.read_models import ReadModels
-from projections.runner import PROJECTIONS, catch_up, position_of, project, rebuild
+from projections.runner import (
+    PROJECTIONS,
+    catch_up,
+    migrate_views,
+    open_view,
+    position_of,
+    project,
+    rebuild,
+)
 from tests.helpers import Couple
 from tests.integration.test_projection_properties import dump_views
 
@@ -156,3 +164,27 @@ def test_ebbflow_rebuild_replays_every_view_with_progress(
         assert f"rebuilt {name}:" in out
         assert position_of(read_models.views[name]) == position
     assert "history" in err  # the progress bars go to stderr
+
+
+def test_migrate_rebuilds_a_view_whose_rows_are_of_an_older_shape(
+    couple: Couple, settings: Settings,
+) -> None:
+    couple.app.express_need(couple.ledger_id, couple.alex, need="kept", intensity=1,
+                            support_type="esteem")
+    catch_up(settings)
+    view = open_view(settings, "history")
+    try:
+        rows = len(view.all_events(couple.ledger_id.hex, after=0, limit=100))
+        with view.write() as cursor:
+            view.run(cursor, "UPDATE {schema_version} SET version = 1")
+            view.run(cursor, "DELETE FROM {events}")  # as if its rows could not be read
+    finally:
+        view.datastore.close()
+    assert migrate_views(settings) == ["history"]
+    assert migrate_views(settings) == []  # current now: nothing to do
+    view = open_view(settings, "history")
+    try:
+        assert view.stored_version() == view.SCHEMA_VERSION
+        assert len(view.all_events(couple.ledger_id.hex, after=0, limit=100)) == rows
+    finally:
+        view.datastore.close()

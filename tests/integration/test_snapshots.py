@@ -10,6 +10,8 @@ import pytest
 
 from ledger.application import LedgerApplication
 from ledger.config import SNAPSHOT_INTERVAL, Settings
+from ledger.places import entry_text
+from ledger.sealing import partner_key_id
 from ledger.values import SupportType, Visibility
 from tests.helpers import Couple, ManualClock
 
@@ -20,11 +22,13 @@ CHUNK = 500
 def grow(couple: Couple, clock: ManualClock, events: int) -> None:
     """Appends needs and care straight through the aggregate, saved in chunks."""
     app = couple.app
-    words = app.seal_for(couple.ledger_id, couple.alex, "need", "a need, sealed once")
+    sealer = app.keys.sealer()
     ledger = app.get_ledger(couple.ledger_id, couple.alex)
     while ledger.version < events:
         now = clock.advance(minutes=10)
         need_id = uuid4()
+        words = sealer.seal(partner_key_id(couple.ledger_id, couple.alex), "a need",
+                            entry_text(couple.ledger_id, need_id, "need"))
         ledger.express_need(couple.alex, entry_id=need_id, occurred_at=now, need=words,
                             feeling=None, situation=None, support_type=SupportType.EMOTIONAL,
                             intensity=3, recurring=False, visibility=Visibility.SHARED, now=now)

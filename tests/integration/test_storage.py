@@ -15,7 +15,8 @@ from ledger.application import LedgerApplication
 from ledger.config import Settings
 from ledger.domainmodel import Ledger
 from ledger.exceptions import ConfigurationError
-from ledger.sealing import partner_key_id
+from ledger.places import display_name, entry_text, ledger_name
+from ledger.sealing import ledger_key_id, partner_key_id
 from ledger.values import Adequacy, MomentKind, Outcome, SealedText, SupportType, Visibility
 from projections.encoding import micros
 from projections.read_models import ReadModels
@@ -77,7 +78,8 @@ def test_every_event_type_round_trips_through_storage(settings: Settings,
         assert need.support_type is SupportType.EMOTIONAL
         assert need.visibility is Visibility.SHARED
         assert isinstance(need.need, SealedText)
-        assert reader.keys.opener().open(need.need) == f"need {SECRET}"
+        assert reader.keys.ledger_opener(couple.ledger_id).open(
+            need.need, entry_text(couple.ledger_id, need.entry_id, "need")) == f"need {SECRET}"
     finally:
         reader.close()
         writer.close()
@@ -90,7 +92,7 @@ def _record_invites_and_a_claim(app: LedgerApplication, clock: ManualClock) -> N
     ledger_id = recorded.id
     app.revoke_invite(ledger_id, owner)
     placeholder = uuid4()
-    sealed = app.seal_for(ledger_id, owner, "display_name", "Former partner")
+    sealed = app.seal_for(ledger_id, owner, display_name(ledger_id, placeholder), "Former partner")
     app.change_ledger(ledger_id, owner,
                       lambda ledger: ledger.add_placeholder(owner, placeholder, sealed, clock()))
     _, invite = app.issue_invite(ledger_id, owner)
@@ -149,11 +151,12 @@ def test_a_destroyed_key_erases_words_while_the_ledger_lives_on(settings: Settin
     fresh = LedgerApplication(settings, clock=clock)
     try:
         events = list(fresh.events.get(ledger_id))
-        opener = fresh.keys.opener()
+        opener = fresh.keys.ledger_opener(ledger_id)
         moment = next(e for e in events if isinstance(e, Ledger.MomentShared))
         need = next(e for e in events if isinstance(e, Ledger.NeedExpressed))
-        assert opener.open(moment.text) is None
-        assert opener.open(need.need) == "Alex's words stay"
+        assert opener.open(moment.text, entry_text(ledger_id, moment.entry_id, "text")) is None
+        assert opener.open(need.need, entry_text(ledger_id, need.entry_id, "need")) == \
+            "Alex's words stay"
         summary = fresh.describe(fresh.get_ledger(ledger_id, alex))
         assert [p.display_name for p in summary.partners] == ["Alex", None]
         for _ in range(3):
@@ -190,7 +193,7 @@ def test_views_and_rebuilds_pass_over_erased_words_and_keep_the_others(
             now = micros(clock())
             items = reads.timeline.page(couple.ledger_id, couple.alex, as_of=now, known_at=now,
                                         filters={"kind": "need"},
-                                        opener=app.keys.opener().open).items
+                                        opener=app.keys.ledger_opener(couple.ledger_id)).items
         finally:
             reads.close()
     finally:
@@ -224,8 +227,8 @@ def test_an_event_stored_in_its_old_shape_loads_through_its_upcaster(
 ) -> None:
     alex = app.sign_up("old@example.com", "correct horse battery", "Old").id
     ledger_id = uuid4()
-    app.keys.ensure_key("ledger:test")
-    sealed = app.keys.seal("ledger:test", "Old times")
+    app.keys.ensure_key(ledger_key_id(ledger_id))
+    sealed = app.keys.seal(ledger_key_id(ledger_id), "Old times", ledger_name(ledger_id))
     v1_state = {  # what an Opened looked like before it carried a time zone
         "timestamp": datetime(2025, 1, 6, 9, 0).astimezone(),
         "originator_topic": "ledger.domainmodel:Ledger",
@@ -263,8 +266,9 @@ def test_the_ledger_as_it_stood_at_a_recorded_time(couple: Couple, clock: Manual
 
 
 def test_json_of_event_state_never_holds_plain_text(app: LedgerApplication) -> None:
-    app.keys.ensure_key("ledger:test")
-    sealed = app.keys.seal("ledger:test", SECRET)
+    ledger_id = uuid4()
+    app.keys.ensure_key(ledger_key_id(ledger_id))
+    sealed = app.keys.seal(ledger_key_id(ledger_id), SECRET, ledger_name(ledger_id))
     encoded = app.mapper.transcoder.encode({"v": sealed})
     assert SECRET.encode() not in encoded
     assert json.loads(encoded)["v"]["_type_"] == "sealed"

@@ -20,7 +20,7 @@ FAR = 2**62
 def page(models: ReadModels, couple: Couple, viewer: Any, **kwargs: Any) -> TimelinePage:
     options: dict[str, Any] = {"as_of": FAR, "known_at": FAR, "filters": {}}
     options.update(kwargs)
-    return models.timeline.page(couple.ledger_id, viewer, opener=couple.app.keys.opener().open,
+    return models.timeline.page(couple.ledger_id, viewer, opener=couple.app.keys.ledger_opener(couple.ledger_id),
                                 **options)
 
 

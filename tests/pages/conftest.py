@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from ledger.config import Settings
-from projections.runner import catch_up
+from tests.conftest import Projector
 from tests.helpers import ManualClock
 from web import create_app
 from web.services import services
@@ -30,9 +30,10 @@ def page_app(settings: Settings, clock: ManualClock) -> Iterator[Flask]:
 
 
 class Browser:
-    def __init__(self, app: Flask, settings: Settings) -> None:
+    def __init__(self, app: Flask, settings: Settings, projector: Projector) -> None:
         self.client: FlaskClient = app.test_client()
         self.settings = settings
+        self.projector = projector
         self.last_html = ""
 
     def get(self, path: str) -> Any:
@@ -67,14 +68,14 @@ class Browser:
         return ledger.group(1), code.group(1)
 
     def sync(self) -> None:
-        catch_up(self.settings)
+        self.projector.sync()
 
 
 @pytest.fixture
-def browser(page_app: Flask, settings: Settings) -> Browser:
-    return Browser(page_app, settings)
+def browser(page_app: Flask, settings: Settings, projector: Projector) -> Browser:
+    return Browser(page_app, settings, projector)
 
 
 @pytest.fixture
-def second_browser(page_app: Flask, settings: Settings) -> Browser:
-    return Browser(page_app, settings)
+def second_browser(page_app: Flask, settings: Settings, projector: Projector) -> Browser:
+    return Browser(page_app, settings, projector)

@@ -93,8 +93,8 @@ def test_the_page_authorisation_matrix(browser: Browser, second_browser: Browser
     ledger = couple(browser, second_browser)
     browser.sync()
     app = browser.client.application
-    anonymous = Browser(app, browser.settings)
-    robin = Browser(app, browser.settings)
+    anonymous = Browser(app, browser.settings, browser.projector)
+    robin = Browser(app, browser.settings, browser.projector)
     robin.sign_up("Robin")
     robin.get("/ledgers")
     robin_csrf = robin.csrf()

@@ -100,7 +100,7 @@ def test_another_couples_pages_are_not_found(browser: Browser, second_browser: B
     ledger = couple(browser, second_browser)
     from flask import Flask  # noqa: F401 - the third person uses the same app
 
-    third = Browser(browser.client.application, browser.settings)
+    third = Browser(browser.client.application, browser.settings, browser.projector)
     third.sign_up("Robin")
     assert third.get(f"/ledgers/{ledger}").status_code == 404
     assert third.get(f"/ledgers/{ledger}/at?week=2026-W10").status_code == 404
@@ -108,7 +108,7 @@ def test_another_couples_pages_are_not_found(browser: Browser, second_browser: B
 
 def test_a_revoked_session_is_logged_out(browser: Browser) -> None:
     browser.sign_up("Kim")
-    other = Browser(browser.client.application, browser.settings)
+    other = Browser(browser.client.application, browser.settings, browser.projector)
     other.submit("/login", {"email": "kim@example.com", "password": PASSWORD}, page="/login")
     assert other.get("/ledgers").status_code == 200
     browser.submit("/logout/everywhere", {}, page="/account")
@@ -216,7 +216,22 @@ def test_the_live_position_moves_for_what_i_may_see_and_only_for_partners(
     browser.sync()
     assert live(browser) > start
 
-    third = Browser(browser.client.application, browser.settings)
+    third = Browser(browser.client.application, browser.settings, browser.projector)
     assert third.client.get(f"/ledgers/{ledger}/live").status_code in (302, 303)
     third.sign_up("Robin")
     assert third.client.get(f"/ledgers/{ledger}/live").status_code == 404
+
+
+def test_a_share_asked_for_on_the_page_lives_at_most_ninety_days(
+    browser: Browser, second_browser: Browser,
+) -> None:
+    ledger = couple(browser, second_browser)
+    page = f"/ledgers/{ledger}/shares"
+    refused = browser.submit(page, {"label": "Dr. Rivera", "days": "91",
+                                    "sections": "timeline"}, page=page)
+    assert refused.status_code == 422
+    assert "between 1 and 90 days" in browser.last_html
+    assert 'max="90"' in browser.last_html
+    accepted = browser.submit(page, {"label": "Dr. Rivera", "days": "90",
+                                     "sections": "timeline"}, page=page)
+    assert accepted.status_code == 303

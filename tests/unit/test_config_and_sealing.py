@@ -5,35 +5,16 @@ from __future__ import annotations
 import base64
 import os
 import stat
-from collections.abc import Collection
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 
 from ledger.config import Settings
 from ledger.exceptions import ConfigurationError
-from ledger.sealing import KeyDestroyed, KeyRing
-
-
-class MemoryKeyTable:
-    def __init__(self) -> None:
-        self.rows: dict[str, bytes] = {}
-
-    def get_wrapped_keys(self, key_ids: Collection[str]) -> dict[str, bytes]:
-        return {k: self.rows[k] for k in key_ids if k in self.rows}
-
-    def insert_wrapped_key(self, key_id: str, wrapped: bytes) -> bool:
-        return self.rows.setdefault(key_id, wrapped) is wrapped
-
-    def delete_wrapped_key(self, key_id: str) -> bool:
-        return self.rows.pop(key_id, None) is not None
-
-    def any_wrapped_key(self) -> tuple[str, bytes] | None:
-        return next(iter(sorted(self.rows.items())), None)
-
-    def sweep_destroyed_keys(self) -> None:
-        pass  # nothing lingers in a dict
-
+from ledger.places import entry_text
+from ledger.sealing import KeyDestroyed, KeyRing, partner_key_id
+from tests.helpers import MemoryKeyTable
 
 INSTANCE_KEY = bytes(range(32))
 
@@ -85,14 +66,17 @@ def test_an_unknown_database_scheme_is_refused(tmp_path: Path) -> None:
 def test_sealed_text_opens_until_its_key_is_destroyed() -> None:
     table = MemoryKeyTable()
     ring = KeyRing(table, INSTANCE_KEY)
-    ring.ensure_key("partner:1")
-    sealed = ring.seal("partner:1", "I need a hug")
+    ledger, alex, entry = uuid4(), uuid4(), uuid4()
+    key = partner_key_id(ledger, alex)
+    ring.ensure_key(key)
+    place = entry_text(ledger, entry, "need")
+    sealed = ring.seal(key, "I need a hug", place)
     assert b"hug" not in sealed.ciphertext
-    assert ring.opener().open(sealed) == "I need a hug"
-    ring.destroy("partner:1")
-    assert ring.opener().open(sealed) is None
+    assert ring.ledger_opener(ledger).open(sealed, place) == "I need a hug"
+    ring.destroy(key)
+    assert ring.ledger_opener(ledger).open(sealed, place) is None
     with pytest.raises(KeyDestroyed):
-        ring.seal("partner:1", "more words")
+        ring.seal(key, "more words", place)
 
 
 def test_keys_are_stored_wrapped_and_bound_to_their_id() -> None:

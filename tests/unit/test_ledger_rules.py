@@ -10,6 +10,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from ledger.domainmodel import Ledger
+from ledger.entries import Share
 from ledger.exceptions import Conflict, Invalid, NotAllowed, NotFound
 from ledger.values import Adequacy, MomentKind, Outcome, SupportType, Visibility
 from tests.helpers import START, sealed
@@ -370,8 +371,7 @@ def request(ledger: Ledger, actor: UUID = ALEX, **overrides: Any) -> UUID:
 
 
 def approve(ledger: Ledger, share_id: UUID, actor: UUID = SAM, now: datetime = START) -> None:
-    ledger.approve_share(actor, share_id=share_id, include_private=False, token_hash="t",
-                         url=sealed(), now=now)
+    ledger.approve_share(actor, share_id=share_id, include_private=False, token_hash="t", now=now)
 
 
 def test_a_share_is_approved_by_the_other_partner_only_once() -> None:
@@ -397,8 +397,7 @@ def test_a_revoked_or_expired_share_cannot_be_approved() -> None:
 def test_each_partner_opts_in_for_their_own_private_entries_only() -> None:
     ledger = joined()
     share_id = request(ledger, include_private=True)
-    ledger.approve_share(SAM, share_id=share_id, include_private=False, token_hash="t",
-                         url=sealed(), now=START)
+    ledger.approve_share(SAM, share_id=share_id, include_private=False, token_hash="t", now=START)
     assert ledger.shares[share_id.hex][7] == [ledger.partners.index(ALEX.hex)]
 
 
@@ -496,3 +495,36 @@ def test_every_designed_event_exists_with_a_class_version(name: str) -> None:
     assert issubclass(cls, Ledger.Event)
     assert cls.__qualname__ == f"Ledger.{name}"
     assert isinstance(cls.class_version, int) and cls.class_version >= 1
+
+
+def test_leaving_revokes_every_live_share_and_says_why() -> None:
+    ledger = joined()
+    active, pending, ended = request(ledger), request(ledger), request(ledger)
+    approve(ledger, active)
+    ledger.revoke_share(SAM, share_id=ended, now=START)
+    ledger.leave(SAM, forget_me=False, now=START + timedelta(days=1))
+    revoked = [e for e in ledger.collect_events() if isinstance(e, Ledger.ShareRevoked)]
+    assert [(e.share_id, e.reason) for e in revoked] == [
+        (ended, "revoked"), (active, "partner_left"), (pending, "partner_left")]
+    assert all(Share.revoked(ledger.shares[s.hex]) for s in (active, pending, ended))
+
+
+def test_a_share_lasts_at_most_ninety_days() -> None:
+    ledger = joined()
+    request(ledger, expires_at=START + timedelta(days=90))
+    with pytest.raises(Invalid) as refused:
+        request(ledger, expires_at=START + timedelta(days=90, seconds=1))
+    assert "expires_at" in refused.value.errors
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("recurring", "yes"), ("intensity", True), ("intensity", "3"), ("support_type", "emotional"),
+    ("occurred_at", "2026-03-01T00:00:00Z"), ("need", "plain words, not sealed"),
+])
+def test_an_amendment_value_of_the_wrong_type_is_refused(field: str, value: Any) -> None:
+    ledger = joined()
+    need_id = need(ledger)
+    with pytest.raises(Invalid) as refused:
+        ledger.amend_entry(ALEX, entry_id=need_id, changes={field: value}, reason=sealed(),
+                           now=START)
+    assert field in refused.value.errors

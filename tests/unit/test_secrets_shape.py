@@ -9,8 +9,10 @@ import hashlib
 from datetime import UTC, datetime
 from uuid import uuid4
 
-from ledger.commands_sharing import new_share_token, share_token_hash
+from ledger.commands_sharing import share_token_hash
+from ledger.sealing import KeyRing
 from ledger.tokens import TOKEN_BYTES, Tokens
+from tests.helpers import MemoryKeyTable
 
 
 def random_bits(urlsafe: str) -> int:
@@ -18,10 +20,16 @@ def random_bits(urlsafe: str) -> int:
     return len(base64.urlsafe_b64decode(padded)) * 8
 
 
-def test_share_tokens_carry_256_random_bits_and_are_stored_as_digests() -> None:
-    tokens = {new_share_token() for _ in range(1000)}
+def test_share_tokens_carry_256_bits_only_this_instance_derives_and_are_stored_as_digests(
+) -> None:
+    ring = KeyRing(MemoryKeyTable(), bytes(range(32)))
+    tokens = {ring.link_token("share", uuid4().hex) for _ in range(1000)}
     assert len(tokens) == 1000
     assert all(random_bits(t) == 256 for t in tokens)
+    share = uuid4().hex
+    assert ring.link_token("share", share) == ring.link_token("share", share)
+    assert KeyRing(MemoryKeyTable(), bytes(range(32))).link_token("share", share) != \
+        ring.link_token("share", share)  # derived with the instance's own random index key
     token = next(iter(tokens))
     assert share_token_hash(token) == hashlib.sha256(token.encode()).hexdigest()
     assert token not in share_token_hash(token)

@@ -66,9 +66,4 @@ def register_api(app: Flask) -> Api:
             return problem(404, "not found")
         return send_from_directory(swagger_ui_path, name, max_age=86400)
 
-    @app.errorhandler(reads.NotReady)
-    def not_ready(_: reads.NotReady) -> Response:
-        return problem(503, "the views are still catching up; try again shortly",
-                       headers={"Retry-After": "1"})
-
     return api

@@ -23,11 +23,11 @@ blp = Blueprint("entries", __name__, url_prefix="/api/v1/ledgers/<uuid:ledger_id
 def record_entry(ledger_id: UUID, command: Callable[..., Any], **arguments: Any) -> Response:
     """Runs one entry command for the caller and answers the entry it recorded."""
     app = services().ledger
-    opener = app.keys.opener()
+    opener = app.keys.ledger_opener(ledger_id)
 
     def render(aggregates: Sequence[Aggregate]) -> tuple[dict[str, Any], str]:
         event = last_event(aggregates)
-        body = entry_body(event, opener.open, getattr(aggregates[0], "timezone", "UTC"))
+        body = entry_body(event, opener, getattr(aggregates[0], "timezone", "UTC"))
         return body, entry_location(event) if hasattr(event, "entry_id") else \
             f"/api/v1/ledgers/{ledger_id}/entries/{body['id']}"
 

@@ -11,9 +11,9 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
 from ledger.weeks import zone
-from projections.export.writer import SECTIONS, Scope
+from projections.scope import SECTIONS, ReadScope
 from web.api.fields import DateOrTime
-from web.exports import FORMATS, filename, take_export
+from web.exports import FORMATS, partner_export
 from web.services import services
 
 blp = Blueprint("exports", __name__, url_prefix="/api/v1/ledgers/<uuid:ledger_id>",
@@ -46,14 +46,13 @@ def moment(value: date | datetime | None, timezone: str) -> datetime | None:
 def export(query: dict[str, Any], ledger_id: UUID) -> Response:
     """Everything I may see, with my own private entries only if I ask; recorded."""
     app = services().ledger
-    ledger = app.get_ledger(ledger_id, g.account_id)
-    scope = Scope(sections=tuple(s for s in query["sections"].split(",") if s),
-                  start=moment(query.get("from_"), ledger.timezone),
-                  end=moment(query.get("to"), ledger.timezone),
-                  include_private=query["include_private"])
-    fmt = query["format"]
-    chunks = take_export(app, services().reads, ledger_id, g.account_id, fmt, scope)
-    response = Response(stream_with_context(chunks), mimetype=FORMATS[fmt])
-    name = filename(app.describe(ledger).name, fmt)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    timezone = app.get_ledger(ledger_id, g.account_id).timezone
+    scope = ReadScope.partner(
+        ledger_id, g.account_id, own_private=query["include_private"],
+        sections=tuple(s for s in query["sections"].split(",") if s),
+        start=moment(query.get("from_"), timezone), end=moment(query.get("to"), timezone))
+    file = partner_export(app, services().reading, ledger_id, g.account_id, query["format"],
+                          scope)
+    response = Response(stream_with_context(file.chunks), mimetype=file.mimetype)
+    response.headers["Content-Disposition"] = file.content_disposition
     return response

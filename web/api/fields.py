@@ -68,3 +68,12 @@ class DateOrTime(fields.Field[Any]):
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         return None if value is None else value.isoformat()
+
+
+class StrictBoolean(fields.Boolean):
+    """JSON `true` or `false` only: "yes", 1 or "true" are not booleans in a body."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise ValidationError("must be true or false")
+        return value

@@ -7,16 +7,17 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
-from flask import Response, g, request
+from flask import Response, g
 from flask_smorest import Blueprint
 
 from ledger.commands_partnership import new_invite_code
 from ledger.domainmodel import Ledger
 from ledger.exceptions import Invalid
-from projections.export.chain import verify
 from web.api import schemas
 from web.api.preconditions import expected_version
 from web.api.replies import recorded_reply, reply
+from web.http import json_body
+from web.imports import import_plan
 from web.services import services
 
 blp = Blueprint("ledgers", __name__, url_prefix="/api/v1", description="Ledgers and partners")
@@ -109,15 +110,16 @@ def join(body: dict[str, Any]) -> Response:
 @blp.route("/ledgers/import", methods=["POST"])
 @blp.response(201, schemas.LedgerOut)
 def import_ledger() -> Response:
-    """Restore a complete, intact `ebbflow.export/1` file as a new ledger of mine: I take
-    the exporting partner's place; the other becomes a placeholder a new invite can claim."""
-    document = request.get_json(silent=True)
+    """Restore a complete, intact export signed by this instance as a new ledger of mine:
+    I take the exporting partner's place; the other becomes a placeholder a new invite can
+    claim. All or nothing; limited per account."""
+    document = json_body()
     if not isinstance(document, dict):
-        raise Invalid.field("_body", "send an ebbflow.export/1 document")
-    verdict = verify(document, None)
-    if not verdict.ok:
-        raise Invalid.field("events", verdict.message)
-    recorded = services().ledger.import_export(document, g.account_id)
+        raise Invalid.field("_body", "send an ebbflow.export/2 document")
+    app = services().ledger
+    plan = import_plan(document, app.trusted_export_keys(),
+                       services().settings.import_max_events)
+    recorded = app.import_export(plan, g.account_id)
     ledger = services().ledger.get_ledger(recorded.id or UUID(int=0), g.account_id)
     body = schemas.one(schemas.LedgerOut).dump({**ledger_body(ledger),
                                                 "position": recorded.position})

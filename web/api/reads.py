@@ -17,9 +17,11 @@ from flask import Response, g
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from ledger.exceptions import Invalid, NotFound
+from ledger.exceptions import Invalid, NotFound, NotReady
 from ledger.weeks import zone
-from projections.encoding import from_micros, micros, open_sealed
+from projections.encoding import from_micros, micros
+from projections.scope import ScopedReads
+from projections.timeline_query import FAR_FUTURE
 from web.api import schemas
 from web.api.replies import reply
 from web.services import services
@@ -27,11 +29,6 @@ from web.services import services
 blp = Blueprint("reads", __name__, url_prefix="/api/v1/ledgers/<uuid:ledger_id>",
                 description="History, timeline, balance and replay")
 WAIT_SECONDS = 5.0
-FAR_FUTURE = 2**62
-
-
-class NotReady(Exception):
-    """The views have not reached the requested position in time (503)."""
 
 
 def wait_for_views(query: dict[str, Any], view: str) -> int:
@@ -71,17 +68,36 @@ def encode_cursor(after: Any, scope: str) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None, scope: str) -> Any:
+def decode_cursor(cursor: str | None, scope: str, shape: type) -> Any:
+    """The cursor's position, checked to be of the `shape` this read made it with."""
     if cursor is None:
         return None
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if data["s"] != scope:
+        if not isinstance(data, dict) or data.get("s") != scope:
             raise ValueError("another query")
-        return data["a"]
+        after = data["a"]
+        if not isinstance(after, shape) or isinstance(after, bool):
+            raise ValueError("another shape")
+        return after
     except (ValueError, KeyError, TypeError):
         raise Invalid.field("cursor", "is malformed or belongs to other filters") from None
+
+
+def cursor_key(after: list[Any] | None) -> tuple[int, str] | None:
+    """A timeline cursor's (occurred_at, entry id) key, checked."""
+    if after is None:
+        return None
+    if (len(after) != 2 or not isinstance(after[0], int) or isinstance(after[0], bool)
+            or not isinstance(after[1], str) or not 0 <= after[0] < FAR_FUTURE):
+        raise Invalid.field("cursor", "is malformed or belongs to other filters")
+    return after[0], after[1]
+
+
+def my_reads(ledger_id: UUID) -> ScopedReads:
+    """Every read of this ledger by the caller, through the one scope rule."""
+    return services().reading.for_partner(ledger_id, g.account_id)
 
 
 def scope_of(ledger_id: UUID, query: dict[str, Any]) -> str:
@@ -100,22 +116,12 @@ def events(query: dict[str, Any], ledger_id: UUID) -> Response:
     position = wait_for_views(query, "history")
     known_at = micros(moment(query, "known_at"))
     scope = scope_of(ledger_id, query)
-    after = decode_cursor(query.get("cursor"), scope) or query["after"]
-    rows = services().reads.history.events(ledger_id.hex, g.account_id, after=int(after),
-                                           known_at=known_at, limit=query["limit"] + 1)
-    more = len(rows) > query["limit"]
-    rows = rows[: query["limit"]]
-    opener = services().ledger.keys.opener()
-    items = [{
-        "position": r["position"], "version": r["version"], "type": r["type"],
-        "class_version": r["class_version"], "recorded_at": from_micros(r["recorded_at"]),
-        "originally_recorded_at": from_micros(r["original_recorded_at"])
-        if r["original_recorded_at"] else None,
-        "occurred_at": from_micros(r["occurred_at"]) if r["occurred_at"] else None,
-        "actor": UUID(r["actor"]), "data": open_sealed(json.loads(r["data"]), opener.open),
-        "retracted": bool(r["retracted_at"] and r["retracted_at"] <= known_at),
-    } for r in rows]
-    next_cursor = encode_cursor(rows[-1]["position"], scope) if more else None
+    after = decode_cursor(query.get("cursor"), scope, int) or query["after"]
+    items = my_reads(ledger_id).events(after=int(after), known_at=known_at,
+                                       limit=query["limit"] + 1)
+    more = len(items) > query["limit"]
+    items = items[: query["limit"]]
+    next_cursor = encode_cursor(items[-1]["position"], scope) if more else None
     body = schemas.one(schemas.EventPageOut).dump(
         {"items": items, "next_cursor": next_cursor, "position": position})
     return reply(200, body)
@@ -129,19 +135,17 @@ def timeline(query: dict[str, Any], ledger_id: UUID) -> Response:
     position = wait_for_views(query, "timeline")
     timezone = services().ledger.get_ledger(ledger_id, g.account_id).timezone
     scope = scope_of(ledger_id, query)
-    after = decode_cursor(query.get("cursor"), scope)
+    after = decode_cursor(query.get("cursor"), scope, list)
     filters = {
         "partner": query["partner"].hex if query.get("partner") else None,
         "kind": query.get("kind"),
         "support_type": query["support_type"].value if query.get("support_type") else None,
         "from": bound(query.get("from_"), timezone), "to": bound(query.get("to"), timezone),
     }
-    page = services().reads.timeline.page(
-        ledger_id, g.account_id, as_of=micros(moment(query, "as_of")),
-        known_at=micros(moment(query, "known_at")), filters=filters,
-        include_retracted=query["include_retracted"],
-        after=tuple(after) if after else None, limit=query["limit"],
-        opener=services().ledger.keys.opener().open)
+    page = my_reads(ledger_id).timeline(
+        as_of=micros(moment(query, "as_of")), known_at=micros(moment(query, "known_at")),
+        filters=filters, include_retracted=query["include_retracted"],
+        after=cursor_key(after), limit=query["limit"])
     next_cursor = encode_cursor(list(page.next_after), scope) if page.next_after else None
     body = schemas.one(schemas.EntryPageOut).dump(
         {"items": page.items, "next_cursor": next_cursor, "position": position})
@@ -149,21 +153,22 @@ def timeline(query: dict[str, Any], ledger_id: UUID) -> Response:
 
 
 @blp.route("/entries/<uuid:entry_id>", methods=["GET"])
+@blp.arguments(schemas.WaitQuery(), location="query", unknown=RAISE)
 @blp.response(200, schemas.EntryOut)
-def entry(ledger_id: UUID, entry_id: UUID) -> Response:
-    """One entry as the timeline shows it now."""
-    store = services().reads.timeline.store
-    row = store.entry(entry_id.hex)
-    if row is None:
-        raise NotFound("entry not found (it may not have reached the timeline yet)")
-    page = services().reads.timeline.page(
-        ledger_id, g.account_id, as_of=FAR_FUTURE, known_at=FAR_FUTURE, filters={},
-        include_retracted=True, after=(row["occurred_at"] + 1, ""), limit=200,
-        opener=services().ledger.keys.opener().open)
-    found = next((i for i in page.items if i["id"] == str(entry_id)), None)
+def entry(query: dict[str, Any], ledger_id: UUID, entry_id: UUID) -> Response:
+    """One entry as the timeline shows it now. The entry is known to the ledger (the
+    gate checked), so a read right after its 201 waits for the timeline to show it."""
+    position = wait_for_views(query, "timeline")
+    reads = my_reads(ledger_id)
+    found = reads.entry(entry_id)
+    if found is None:
+        head = services().ledger.max_position()
+        if not services().reads.wait_for(head, WAIT_SECONDS, "timeline"):
+            raise NotReady()
+        position = services().reads.position_of("timeline")
+        found = reads.entry(entry_id)
     if found is None:
         raise NotFound("entry not found")
-    position = services().reads.position_of("timeline")
     return reply(200, schemas.one(schemas.EntryOut).dump({**found, "position": position}))
 
 
@@ -173,9 +178,9 @@ def entry(ledger_id: UUID, entry_id: UUID) -> Response:
 def balance(query: dict[str, Any], ledger_id: UUID) -> Response:
     """How care has flowed each way over a window of weeks, and where it turned."""
     position = wait_for_views(query, "balance")
-    result = services().reads.balance.balance(ledger_id, g.account_id, moment(query, "as_of"),
-                                              query["window_weeks"])
-    return reply(200, schemas.one(schemas.BalanceOut).dump({**result, "position": position}))
+    result = my_reads(ledger_id).balance(moment(query, "as_of"), query["window_weeks"])
+    return reply(200, schemas.one(schemas.BalanceOut).dump({**(result or {}),
+                                                             "position": position}))
 
 
 @blp.route("/balance/series", methods=["GET"])
@@ -193,6 +198,5 @@ def series(query: dict[str, Any], ledger_id: UUID) -> Response:
         raise Invalid.field("to", "must not be before from")
     if (min(end, now) - start) > timedelta(weeks=520):
         raise Invalid.field("to", "at most 520 weeks")
-    frames = services().reads.balance.series(ledger_id, g.account_id, start, min(end, now), now,
-                                             query["window_weeks"])
+    frames = my_reads(ledger_id).series(start, min(end, now), now, query["window_weeks"])
     return reply(200, schemas.one(schemas.SeriesOut).dump({"items": frames, "position": position}))

@@ -3,16 +3,17 @@ words opened for the caller (they wrote them, moments ago)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
 from ledger.domainmodel import Ledger
+from ledger.places import AMENDMENT_REASON, RESOLUTION_NOTE, RETRACTION_REASON, entry_text
+from ledger.sealing import Opener
 from ledger.values import SealedText
 from ledger.weeks import week_start
-
-Opener = Callable[[SealedText], str | None]
 
 
 def last_event(aggregates: Sequence[Aggregate]) -> Any:
@@ -24,46 +25,53 @@ def entry_location(event: Any) -> str:
 
 
 def entry_body(event: Any, opener: Opener, timezone: str = "UTC") -> dict[str, Any]:
-    def text(value: SealedText | None) -> str | None:
-        return opener(value) if value is not None else None
+    item: UUID = getattr(event, "entry_id", None) or event.need_id
+
+    def text(value: SealedText | None, field: str) -> str | None:
+        place = entry_text(event.originator_id, item, field)
+        return opener.open(value, place) if value is not None else None
 
     base: dict[str, Any] = {"author": event.actor, "recorded_at": event.timestamp}
     if isinstance(event, Ledger.NeedExpressed):
-        return {**base, "id": event.entry_id, "kind": "need", "need": text(event.need),
-                "feeling": text(event.feeling), "situation": text(event.situation),
+        return {**base, "id": event.entry_id, "kind": "need", "need": text(event.need, "need"),
+                "feeling": text(event.feeling, "feeling"),
+                "situation": text(event.situation, "situation"),
                 "support_type": event.support_type.value, "intensity": event.intensity,
                 "recurring": event.recurring, "visibility": event.visibility.value,
                 "occurred_at": event.occurred_at, "status": "open"}
     if isinstance(event, Ledger.CareOffered):
         return {**base, "id": event.entry_id, "kind": "care", "to": event.to,
-                "description": text(event.description), "support_type": event.support_type.value,
+                "description": text(event.description, "description"),
+                "support_type": event.support_type.value,
                 "in_response_to": event.in_response_to, "quiet": event.quiet,
                 "visibility": event.visibility.value, "occurred_at": event.occurred_at}
     if isinstance(event, Ledger.CareAcknowledged):
         return {**base, "id": event.entry_id, "kind": "acknowledgement", "care_id": event.care_id,
-                "adequacy": event.adequacy.value, "note": text(event.note),
+                "adequacy": event.adequacy.value, "note": text(event.note, "note"),
                 "visibility": "shared", "occurred_at": event.timestamp}
     if isinstance(event, Ledger.NeedMet | Ledger.NeedWithdrawn):
         outcome = "met" if isinstance(event, Ledger.NeedMet) else "withdrawn"
         return {**base, "id": event.need_id, "need_id": event.need_id, "kind": "need",
-                "status": outcome, "outcome": outcome, "note": text(event.note),
+                "status": outcome, "outcome": outcome,
+                "note": text(event.note, RESOLUTION_NOTE),
                 "resolved_at": event.timestamp}
     if isinstance(event, Ledger.CheckedIn):
         return {**base, "id": event.entry_id, "kind": "check_in", "week": event.week,
-                "felt_supported": event.felt_supported, "note": text(event.note),
+                "felt_supported": event.felt_supported, "note": text(event.note, "note"),
                 "visibility": "shared", "occurred_at": week_start(event.week, timezone)}
     if isinstance(event, Ledger.MomentShared):
         return {**base, "id": event.entry_id, "kind": "moment", "moment_kind": event.kind.value,
-                "text": text(event.text), "visibility": event.visibility.value,
+                "text": text(event.text, "text"), "visibility": event.visibility.value,
                 "occurred_at": event.occurred_at}
     if isinstance(event, Ledger.EntryAmended):
-        changes = {k: (text(v) if isinstance(v, SealedText) else _plain(v))
+        changes = {k: (text(v, k) if isinstance(v, SealedText) else _plain(v))
                    for k, v in event.changes.items()}
         return {**base, "id": event.entry_id, "amended": True,
                 "amendments": [{"recorded_at": event.timestamp, "changes": changes,
-                                "reason": text(event.reason)}]}
+                                "reason": text(event.reason, AMENDMENT_REASON)}]}
     if isinstance(event, Ledger.EntryRetracted):
-        return {**base, "id": event.entry_id, "retracted": True, "reason": text(event.reason)}
+        return {**base, "id": event.entry_id, "retracted": True,
+                "reason": text(event.reason, RETRACTION_REASON)}
     raise TypeError(f"no rendering for {type(event).__name__}")
 
 

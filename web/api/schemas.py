@@ -11,7 +11,7 @@ from marshmallow import Schema, fields, validate
 
 from ledger.passwords import MIN_PASSWORD_LENGTH
 from ledger.values import Adequacy, MomentKind, Outcome, SupportType, Visibility
-from web.api.fields import DateOrTime, Name, Text, UTCDateTime
+from web.api.fields import DateOrTime, Name, StrictBoolean, Text, UTCDateTime
 
 S = TypeVar("S", bound=Schema)
 
@@ -121,7 +121,7 @@ class JoinIn(Schema):
 
 
 class DepartureIn(Schema):
-    forget_me = fields.Boolean(required=True)
+    forget_me = StrictBoolean(required=True)
 
 
 # ------------------------------------------------------------------- entries
@@ -132,7 +132,7 @@ class NeedIn(Schema):
     situation = Text(allow_none=True)
     support_type = enum(SupportType, required=True)
     intensity = fields.Integer(required=True, strict=True, validate=validate.Range(1, 5))
-    recurring = fields.Boolean(load_default=False)
+    recurring = StrictBoolean(load_default=False)
     visibility = enum(Visibility, load_default=Visibility.SHARED)
     occurred_at = UTCDateTime()
 
@@ -141,7 +141,7 @@ class CareIn(Schema):
     description = Text(required=True)
     support_type = enum(SupportType, required=True)
     in_response_to = fields.UUID(allow_none=True)
-    quiet = fields.Boolean(load_default=False)
+    quiet = StrictBoolean(load_default=False)
     visibility = enum(Visibility, load_default=Visibility.SHARED)
     occurred_at = UTCDateTime()
 
@@ -180,7 +180,7 @@ class ChangesIn(Schema):
     text = Text()
     support_type = enum(SupportType)
     intensity = fields.Integer(strict=True, validate=validate.Range(1, 5))
-    recurring = fields.Boolean()
+    recurring = StrictBoolean()
     occurred_at = UTCDateTime()
     adequacy = enum(Adequacy)
     felt_supported = fields.Integer(strict=True, validate=validate.Range(0, 10))
@@ -258,10 +258,18 @@ class EntryOut(Schema):
 
 # -------------------------------------------------------------------- reads
 
-class PagedQuery(Schema):
+MAX_POSITION = 2**63 - 1  # log positions are BIGINTs
+
+
+class WaitQuery(Schema):
+    """Read your writes: wait until the view includes this log position."""
+
+    min_position = fields.Integer(validate=validate.Range(0, MAX_POSITION))
+
+
+class PagedQuery(WaitQuery):
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
     cursor = fields.String(validate=validate.Length(1, 512))
-    min_position = fields.Integer(validate=validate.Range(0))
 
 
 class TimelineQuery(PagedQuery):
@@ -276,21 +284,19 @@ class TimelineQuery(PagedQuery):
 
 
 class EventsQuery(PagedQuery):
-    after = fields.Integer(load_default=0, validate=validate.Range(0))
+    after = fields.Integer(load_default=0, validate=validate.Range(0, MAX_POSITION))
     known_at = UTCDateTime()
 
 
-class BalanceQuery(Schema):
+class BalanceQuery(WaitQuery):
     as_of = UTCDateTime()
     window_weeks = fields.Integer(load_default=8, validate=validate.Range(1, 104))
-    min_position = fields.Integer(validate=validate.Range(0))
 
 
-class SeriesQuery(Schema):
+class SeriesQuery(WaitQuery):
     from_ = DateOrTime(data_key="from", required=True)
     to = DateOrTime(required=True)
     window_weeks = fields.Integer(load_default=8, validate=validate.Range(1, 104))
-    min_position = fields.Integer(validate=validate.Range(0))
 
 
 class EventOut(Schema):

@@ -9,13 +9,13 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 from flask import Response, g
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 
-from ledger.commands_sharing import new_share_token
-from projections.export.writer import SECTIONS
-from web.api.fields import Name, UTCDateTime
+from projections.scope import SECTIONS
+from web.api.fields import Name, StrictBoolean, UTCDateTime
+from web.api.reads import wait_for_views
 from web.api.replies import recorded_reply
-from web.api.schemas import one
+from web.api.schemas import WaitQuery, one
 from web.services import services
 from web.shares import list_shares
 
@@ -30,12 +30,12 @@ class ShareIn(Schema):
     to = UTCDateTime()
     sections = fields.List(fields.String(validate=validate.OneOf(SECTIONS)),
                            load_default=list(SECTIONS), validate=validate.Length(min=1))
-    include_private = fields.Boolean(load_default=False, metadata={
+    include_private = StrictBoolean(load_default=False, metadata={
         "description": "Whether the counsellor sees the requester's own private entries."})
 
 
 class ApprovalIn(Schema):
-    include_private = fields.Boolean(load_default=False, metadata={
+    include_private = StrictBoolean(load_default=False, metadata={
         "description": "Whether the counsellor sees the approver's own private entries."})
 
 
@@ -49,7 +49,14 @@ class ShareOut(Schema):
     sections = fields.List(fields.String(), dump_only=True)
     from_ = fields.String(data_key="from", attribute="from", dump_only=True, allow_none=True)
     to = fields.String(dump_only=True, allow_none=True)
-    url = fields.String(dump_only=True, allow_none=True)
+    url = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "The counsellor's link, shown to the two partners while the share "
+                       "is active (null for a share approved before links were derived "
+                       "again: revoke it and ask for a new one)."})
+    revoked_because = fields.String(dump_only=True, allow_none=True, validate=validate.OneOf(
+        ["revoked", "partner_left"]), metadata={
+        "description": "Why a revoked share ended: a partner revoked it, or a partner left "
+                       "the ledger (which revokes every share)."})
     private_entries_of = fields.List(fields.UUID(), dump_only=True, metadata={
         "description": "The partners who let their own private entries reach the counsellor."})
     accesses = fields.Integer(dump_only=True)
@@ -81,9 +88,11 @@ def request_share(body: dict[str, Any], ledger_id: UUID) -> Response:
 
 
 @blp.route("/shares", methods=["GET"])
+@blp.arguments(WaitQuery(), location="query", unknown=RAISE)
 @blp.response(200, ShareListOut)
-def shares(ledger_id: UUID) -> dict[str, Any]:
+def shares(query: dict[str, Any], ledger_id: UUID) -> dict[str, Any]:
     """Every share of this ledger, with its counsellor url once active, and accesses."""
+    wait_for_views(query, "history")
     return {"items": list_shares(services().ledger, services().reads, ledger_id,
                                  g.account_id)}
 
@@ -93,15 +102,15 @@ def shares(ledger_id: UUID) -> dict[str, Any]:
 @blp.response(200, ShareOut)
 def approve(body: dict[str, Any], ledger_id: UUID, share_id: UUID) -> Response:
     """Approve the other partner's share: it becomes active and gets its url."""
-    token = new_share_token()
-    body_out = {"id": share_id, "status": "active", "url": f"/share/{token}",
+    body_out = {"id": share_id, "status": "active",
+                "url": f"/share/{services().ledger.share_token(share_id)}",
                 "approved_by": g.account_id}
     return recorded_reply(
         status=200, schema=one(ShareOut), ledger_id=ledger_id,
         render=lambda aggregates: (body_out, None),
         command=lambda prepare: services().ledger.approve_share(
             ledger_id, g.account_id, share_id=share_id, include_private=body["include_private"],
-            token=token, prepare=prepare)[0])
+            prepare=prepare)[0])
 
 
 @blp.route("/shares/<uuid:share_id>", methods=["DELETE"])

@@ -9,8 +9,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from ledger.weeks import monday_of, week_of
-from projections.balance_query import BalanceReader, shift_week, weeks_between
+from ledger.weeks import monday_of
+from projections.scope import ScopedReads
 
 CHART_WEEKS = 26
 WIDTH, HEIGHT, MARGIN = 640, 220, 24
@@ -45,29 +45,35 @@ class Chart:
     names: tuple[str, str]
 
 
-def build_chart(reader: BalanceReader, ledger_id: UUID, viewer: UUID, as_of: datetime,
-                names: dict[str, str], turns: list[dict[str, Any]]) -> Chart | None:
-    data = reader.fetch(ledger_id, viewer, as_of, as_of, CHART_WEEKS)
-    if len(data.partners) != 2:
+def build_chart(reads: ScopedReads, as_of: datetime, names: dict[str, str],
+                turns: list[dict[str, Any]]) -> Chart | None:
+    """Care given each way per week over the weeks up to `as_of`, read through the
+    reader's scope like every other figure."""
+    frames = reads.series(as_of - timedelta(weeks=CHART_WEEKS - 1), as_of, as_of, 1)
+    partners = list(frames[-1].get("partners", {})) if frames else []
+    if len(partners) != 2:
         return None
-    last = week_of(as_of, data.timezone)
-    weeks = weeks_between(shift_week(last, -(CHART_WEEKS - 1)), last)
-    a, b = data.partners
-    counts = [(w, data.weekly.get(w, {}).get(a, {}).get("care", 0),
-               data.weekly.get(w, {}).get(b, {}).get("care", 0)) for w in weeks]
+    a, b = partners
+    counts = [(iso_week(frame["window"]["from"]), frame["partners"][a]["care_given"],
+               frame["partners"][b]["care_given"]) for frame in frames]
     peak = max([1, *(max(x, y) for _, x, y in counts)])
-    step = (WIDTH - 2 * MARGIN) / len(weeks)
+    step = (WIDTH - 2 * MARGIN) / len(counts)
     bars = [Bar(x=MARGIN + i * step + step * 0.15, width=step * 0.7,
                 up=MAX_BAR * first / peak, down=MAX_BAR * second / peak, week=w,
                 label=monday_of(w).strftime("%d %b"), first=first, second=second)
             for i, (w, first, second) in enumerate(counts)]
-    first_monday = monday_of(weeks[0])
+    first_monday = monday_of(counts[0][0])
     markers = []
     for turn in turns:
         at: date = turn["at"]
         index = (at - first_monday) // timedelta(weeks=1)
-        if 0 <= index < len(weeks):
-            to = names.get(UUID(str(turn["to_partner"])).hex, "one of you")
-            markers.append(Marker(MARGIN + index * step, f"{to} began carrying more"))
+        if 0 <= index < len(counts):
+            giver = names.get(UUID(str(turn["to_partner"])).hex, "one of you")
+            markers.append(Marker(MARGIN + index * step, f"more care from {giver} from here"))
     return Chart(WIDTH, HEIGHT, HEIGHT / 2, bars, markers,
-                 (names.get(a, "Partner"), names.get(b, "Partner")))
+                 (names.get(UUID(a).hex, "Partner"), names.get(UUID(b).hex, "Partner")))
+
+
+def iso_week(monday: date) -> str:
+    year, number, _ = monday.isocalendar()
+    return f"{year:04d}-W{number:02d}"

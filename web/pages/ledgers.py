@@ -21,12 +21,13 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from ledger.exceptions import Conflict, Invalid, NotFound
+from ledger.guards import MAX_SHARE_LIFETIME
 from ledger.weeks import WEEK_PATTERN, next_week, week_of, week_start
 from projections.balance_query import weeks_between
 from projections.encoding import micros
 from projections.export.chain import fingerprint, public_key_text
-from projections.export.writer import SECTIONS, Scope
-from web.exports import FORMATS, filename, take_export
+from projections.scope import SECTIONS, ReadScope
+from web.exports import FORMATS, partner_export
 from web.pages import forms
 from web.pages.charts import build_chart
 from web.pages.common import TIMEZONES, blp, load_form, new_submission_id, once
@@ -105,8 +106,8 @@ def ledger_live(ledger_id: UUID) -> Response:
     says why polling rather than server-sent events)."""
     app = services().ledger
     app.get_ledger(ledger_id, g.account_id)  # 404 unless I am a partner
-    position = services().reads.history.latest_position(ledger_id.hex, g.account_id,
-                                                        micros(app.clock()))
+    position = services().reading.for_partner(ledger_id, g.account_id).latest_position(
+        micros(app.clock()))
     response = jsonify({"position": position})
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -122,22 +123,21 @@ def as_of_for(week: str | None, timezone: str) -> tuple[datetime, str | None]:
 
 def home_context(ledger_id: UUID, errors: dict[str, Any], form: dict[str, Any]) -> dict[str, Any]:
     app, reads = services().ledger, services().reads
+    mine = services().reading.for_partner(ledger_id, g.account_id)
     ledger = app.get_ledger(ledger_id, g.account_id)
     summary = app.describe(ledger)
     names = summary.names()
     as_of, chosen_week = as_of_for(request.args.get("week"), ledger.timezone)
-    opener = app.keys.opener().open
     after = parse_after(request.args.get("after"))
     filters = page_filters(names)
-    page = reads.timeline.page(ledger_id, g.account_id, as_of=micros(as_of),
-                               known_at=micros(app.clock()), filters=filters, after=after,
-                               limit=TIMELINE_PAGE, opener=opener)
-    balance = reads.balance.balance(ledger_id, g.account_id, as_of)
+    page = mine.timeline(as_of=micros(as_of), known_at=micros(app.clock()), filters=filters,
+                         after=after, limit=TIMELINE_PAGE)
+    balance = mine.balance(as_of) or {}
     other = next((p for p in summary.partners if p.id != g.account_id), None)
     open_needs = [] if other is None else [
-        item for item in reads.timeline.page(
-            ledger_id, g.account_id, as_of=micros(app.clock()), known_at=micros(app.clock()),
-            filters={"kind": "need", "partner": other.id.hex}, limit=50, opener=opener).items
+        item for item in mine.timeline(
+            as_of=micros(app.clock()), known_at=micros(app.clock()),
+            filters={"kind": "need", "partner": other.id.hex}, limit=50).items
         if item["status"] == "open" or item["recurring"]]
     opened_week = week_of(summary.opened_at, ledger.timezone)
     first_week = min(filter(None, [opened_week,
@@ -145,16 +145,14 @@ def home_context(ledger_id: UUID, errors: dict[str, Any], form: dict[str, Any]) 
     return {
         "ledger": summary, "names": names, "me": g.account_id.hex, "other": other,
         "items": page.items, "more": page.next_after, "balance": balance,
-        "chart": build_chart(reads.balance, ledger_id, g.account_id, as_of, names,
-                             balance["turns"]),
+        "chart": build_chart(mine, as_of, names, balance["turns"]),
         "open_needs": open_needs, "weeks": weeks_between(first_week,
                                                          week_of(app.clock(), ledger.timezone)),
         "chosen_week": chosen_week, "as_of": as_of, "errors": errors, "form": form,
         "filters": filters, "kinds": KINDS, "support_types": SUPPORT_TYPES,
         "submission_id": new_submission_id(), "paused_by_me": summary.paused_by == g.account_id,
         "position": reads.position(), "written": app.max_position(),
-        "live_position": reads.history.latest_position(ledger_id.hex, g.account_id,
-                                                       micros(app.clock())),
+        "live_position": mine.latest_position(micros(app.clock())),
     }
 
 
@@ -317,12 +315,11 @@ def export_page(ledger_id: UUID) -> str | Response | tuple[str, int]:
         if not sections:
             errors["sections"] = ["choose at least one section"]
         if not errors:
-            scope = Scope(sections=sections, include_private=bool(request.form.get(
-                "include_private")))
-            chunks = take_export(app, services().reads, ledger_id, g.account_id, fmt, scope)
-            response = Response(stream_with_context(chunks), mimetype=FORMATS[fmt])
-            response.headers["Content-Disposition"] = \
-                f'attachment; filename="{filename(summary.name, fmt)}"'
+            scope = ReadScope.partner(ledger_id, g.account_id, sections=sections,
+                                      own_private=bool(request.form.get("include_private")))
+            file = partner_export(app, services().reading, ledger_id, g.account_id, fmt, scope)
+            response = Response(stream_with_context(file.chunks), mimetype=file.mimetype)
+            response.headers["Content-Disposition"] = file.content_disposition
             return response
     return render_template("pages/export.html", ledger=summary, sections=SECTIONS,
                            fingerprint=fingerprint_text, errors=errors), 422 if errors else 200
@@ -343,8 +340,8 @@ def shares_page(ledger_id: UUID) -> str | Response | tuple[str, int]:
         sections = [s for s in request.form.getlist("sections") if s in SECTIONS]
         if not label or len(label) > 80:
             errors["label"] = ["give the share a name of 1 to 80 characters"]
-        if not days.isdigit() or not 1 <= int(days) <= 365:
-            errors["days"] = ["between 1 and 365 days"]
+        if not days.isdigit() or not 1 <= int(days) <= MAX_SHARE_LIFETIME.days:
+            errors["days"] = [f"between 1 and {MAX_SHARE_LIFETIME.days} days"]
         if not errors:
             try:
                 app.request_share(ledger_id, g.account_id, label=label, sections=sections,
@@ -358,6 +355,7 @@ def shares_page(ledger_id: UUID) -> str | Response | tuple[str, int]:
     names = summary.names()
     return render_template("pages/shares.html", ledger=summary, shares=listed, errors=errors,
                            sections=SECTIONS, me=g.account_id, names=names,
+                           max_days=MAX_SHARE_LIFETIME.days,
                            pending_view=services().reads.position() < app.max_position()), \
         422 if errors else 200
 
