@@ -1,8 +1,8 @@
 """Operational endpoints: liveness, readiness and metrics.
 
-/healthz: the process answers. /readyz: the database answers and every view is
-within EBBFLOW_READY_MAX_LAG events of the log (else 503 naming the reason); its
-detail names each dead letter (an event a view passed over).
+/healthz: the process answers. /readyz: the pages render, the database answers and
+every view is within EBBFLOW_READY_MAX_LAG events of the log (else 503 naming the
+reasons); its detail names each dead letter (an event a view passed over).
 /metrics: Prometheus text; behind EBBFLOW_METRICS_TOKEN when that is set (and
 nginx.conf keeps it off the public side in any case).
 """
@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hmac
 import os
+from pathlib import Path
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from projections.runner import position_of
 from web.metrics import metrics_response
@@ -34,17 +35,31 @@ def healthz() -> Response:
     return jsonify({"status": "ok"})
 
 
+def pages_unservable() -> list[str]:
+    """Why pages would fail although the process answers: a template missing or broken
+    (an install without its package data), or no stylesheet. Renders the landing page."""
+    try:
+        render_template("pages/landing.html")
+    except Exception as error:  # any failure to render means no page can be served
+        return [f"the pages cannot be rendered ({type(error).__name__})"]
+    folder = current_app.static_folder
+    if folder is None or not (Path(folder) / "style.css").is_file():
+        return ["the static files are missing (style.css)"]
+    return []
+
+
 @blp.route("/readyz")
 def readyz() -> Response:
     bound = int(os.environ.get("EBBFLOW_READY_MAX_LAG", DEFAULT_MAX_LAG))
+    reasons = pages_unservable()
     try:
         head, views = positions()
     except Exception as error:  # any failure to reach the database means not ready
-        return unready([f"the database is unreachable ({type(error).__name__})"])
-    behind = [f"projection {name} is {head - at} events behind the log (bound {bound})"
-              for name, at in views.items() if head - at > bound]
-    if behind:
-        return unready(behind)
+        return unready([*reasons, f"the database is unreachable ({type(error).__name__})"])
+    reasons += [f"projection {name} is {head - at} events behind the log (bound {bound})"
+                for name, at in views.items() if head - at > bound]
+    if reasons:
+        return unready(reasons)
     return jsonify({"status": "ready", "log_position": head, "projections": views,
                     "dead_letters": dead_letters()})
 

@@ -1,11 +1,13 @@
 """The deployment files: compose.yaml names its services and healthchecks, the
-Dockerfile passes hadolint (docker itself cannot run on these machines), the
-systemd units and nginx.conf say what deploy/README.md promises, and gunicorn
-reads its settings from the CPU count."""
+Dockerfile passes hadolint and its healthcheck asks /readyz where gunicorn binds
+(the image itself is built and run in tests/e2e/test_image.py), the systemd units
+and nginx.conf say what deploy/README.md promises, and gunicorn reads its settings
+from the CPU count."""
 
 from __future__ import annotations
 
 import configparser
+import runpy
 import shutil
 import subprocess
 import sys
@@ -48,6 +50,21 @@ def test_the_dockerfile_is_multi_stage_non_root_with_a_healthcheck_and_passes_ha
     result = subprocess.run([hadolint, str(DEPLOY / "Dockerfile")], capture_output=True,
                             text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_runtime_image_has_libpq_and_its_healthcheck_is_the_readiness_script() -> None:
+    runtime = (DEPLOY / "Dockerfile").read_text().split("\nFROM ")[-1]
+    assert "apt-get install -y --no-install-recommends libpq5" in runtime
+    assert "deploy/healthcheck.py /etc/ebbflow/" in runtime
+    assert 'CMD ["python", "/etc/ebbflow/healthcheck.py"]' in runtime
+
+
+def test_the_healthcheck_asks_readyz_on_loopback_at_the_port_gunicorn_binds() -> None:
+    readyz_url = runpy.run_path(str(DEPLOY / "healthcheck.py"))["readyz_url"]
+    assert readyz_url("0.0.0.0:8000") == "http://127.0.0.1:8000/readyz"
+    assert readyz_url("[::]:8080") == "http://127.0.0.1:8080/readyz"
+    assert readyz_url("127.0.0.1:9001") == "http://127.0.0.1:9001/readyz"
+    assert readyz_url("ebbflow-web:8000") == "http://ebbflow-web:8000/readyz"
 
 
 def test_systemd_units_run_web_migrate_and_two_projectors_and_stop_within_ten_seconds() -> None:
