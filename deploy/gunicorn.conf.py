@@ -23,10 +23,8 @@ max_requests_jitter = 2000
 forwarded_allow_ips = os.environ.get("EBBFLOW_FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 errorlog = "-"
-access_log_format = (
-    '{"time": "%(t)s", "request_id": "%({x-request-id}o)s", "method": "%(m)s", '
-    '"path": "%(U)s", "status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s}'
-)
+# JSON lines naming the route template, never the path: no share token reaches a log.
+logger_class = "web.access_log.JsonAccessLogger"
 
 
 def on_starting(server):  # noqa: ANN001, ANN201
@@ -38,6 +36,14 @@ def on_starting(server):  # noqa: ANN001, ANN201
         for name in os.listdir(path):
             if name.endswith(".db"):
                 os.remove(os.path.join(path, name))
+
+
+def when_ready(server):  # noqa: ANN001, ANN201
+    """Says at start-up when rate limits are counted per worker (memory://)."""
+    from web.ratelimit import warn_if_counted_per_process
+
+    warn_if_counted_per_process(os.environ.get("EBBFLOW_RATELIMIT_STORAGE_URL", "memory://"),
+                                server.cfg.workers, server.log)
 
 
 def post_worker_init(worker):  # noqa: ANN001, ANN201 - gunicorn's hook signature

@@ -21,7 +21,7 @@ from ledger.commands_sharing import SharingCommands
 from ledger.config import APP_NAME, Settings
 from ledger.core import utc_now
 from ledger.domainmodel import Ledger
-from ledger.exceptions import Invalid
+from ledger.exceptions import WrongPassword
 from ledger.sealing import INDEX_KEY_ID, account_key_id
 
 
@@ -79,10 +79,11 @@ class LedgerApplication(AccountCommands, PartnershipCommands, EntryCommands, Sha
         )
 
     def delete_account(self, account_id: UUID, password: str) -> None:
-        """Leaves every ledger with forget_me, frees the email, destroys the account key."""
+        """Leaves every ledger with forget_me, erases the words left in ledgers it left
+        before, frees the email, ends every session, destroys the account key."""
         account = self.get_account(account_id)
         if not self.passwords.verify(self._password_hash(account), password):
-            raise Invalid.field("password", "is not your password")
+            raise WrongPassword("password")
         for hex_id in list(account.ledgers):
             self.leave(UUID(hex_id), account_id, forget_me=True)
         email = self.keys.account_opener(account_id).open(
@@ -98,6 +99,9 @@ class LedgerApplication(AccountCommands, PartnershipCommands, EntryCommands, Sha
         lock_ids = [account_id, *([EmailIndex.id_for(digest)] if digest else [])]
         self.change(lock_ids, lambda: [self.get_account(account_id),
                                        self._email_index(digest) if digest else None], command)
+        for key_id in self.keys.partner_keys_of(account_id):  # ledgers left long ago too
+            self.forget_partner(UUID(key_id.split(":")[1]), account_id)
+        self.tokens.forget(account_id)
         self.keys.destroy(account_key_id(account_id))
         self.purge_replies(account_id=account_id.hex)
 

@@ -9,7 +9,7 @@ from eventsourcing.domain import Aggregate
 
 from ledger.accounts import Account, EmailIndex
 from ledger.core import CoreApplication, Recorded
-from ledger.exceptions import Invalid, NotFound, Unauthenticated
+from ledger.exceptions import Invalid, NotFound, Unauthenticated, WrongPassword
 from ledger.passwords import MIN_PASSWORD_LENGTH
 from ledger.places import account_field
 from ledger.sealing import account_key_id
@@ -69,10 +69,13 @@ class AccountCommands(CoreApplication):
         return account.id
 
     def change_profile(self, account_id: UUID, current_password: str,
-                       display_name: str | None = None, password: str | None = None) -> Recorded:
+                       display_name: str | None = None, password: str | None = None,
+                       keep_token: UUID | None = None) -> Recorded:
+        """A new password ends every other token and page session: whoever took over
+        the account is out, and only `keep_token` (the one making the change) stays."""
         account = self.get_account(account_id)
         if not self.passwords.verify(self._password_hash(account), current_password):
-            raise Invalid.field("current_password", "is not your current password")
+            raise WrongPassword("current_password")
         if password is not None:
             check_password(password)
         key_id = account_key_id(account_id)
@@ -89,7 +92,10 @@ class AccountCommands(CoreApplication):
             if new_hash is not None:
                 account.change_password(new_hash, self.clock())
 
-        return self.change([account_id], lambda: [self.get_account(account_id)], command)
+        recorded = self.change([account_id], lambda: [self.get_account(account_id)], command)
+        if new_hash is not None:
+            self.tokens.revoke_others(account_id, keep_token)
+        return recorded
 
     def account_id_for_email(self, email: str) -> UUID:
         """For the operator's command line (exports, imports): no password involved."""

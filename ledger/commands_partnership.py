@@ -142,14 +142,38 @@ class PartnershipCommands(CoreApplication):
         )
         ledger = self._get(ledger_id, Ledger)
         if forget_me:
-            self.keys.destroy(partner_key_id(ledger_id, actor))
-            self.purge_replies(account_id=actor.hex, ledger_id=ledger_id.hex)
+            self.forget_partner(ledger_id, actor)
         if ledger.is_erased:
             for partner in ledger.partners:
                 self.keys.destroy(partner_key_id(ledger_id, UUID(partner)))
             self.keys.destroy(ledger_key_id(ledger_id))
             self.purge_replies(ledger_id=ledger_id.hex)
         return recorded
+
+    def forget_partner(self, ledger_id: UUID, account_id: UUID) -> None:
+        """Erases one partner's words in one ledger: their key destroyed (journaled
+        first), and the ledger's stored replies, which may hold them, emptied."""
+        self.keys.destroy(partner_key_id(ledger_id, account_id))
+        erase = getattr(self.recorder, "erase_idempotency", None)
+        if erase is not None:
+            erase(ledger_id.hex)
+
+    def forget_me_later(self, ledger_id: UUID, account_id: UUID) -> None:
+        """"Forget me" for a ledger this account already left without it."""
+        ledger = self._get(ledger_id, Ledger)
+        if account_id.hex not in ledger.departed:
+            raise NotFound("ledger not found")
+        self.forget_partner(ledger_id, account_id)
+
+    def left_ledgers(self, account_id: UUID) -> list[UUID]:
+        """Ledgers this account left whose words of theirs can still be read."""
+        current = set(self.get_account(account_id).ledgers)
+        found = []
+        for key_id in self.keys.partner_keys_of(account_id):
+            ledger_hex = key_id.split(":")[1]
+            if ledger_hex not in current:
+                found.append(UUID(ledger_hex))
+        return found
 
     def purge_replies(self, **which: str) -> None:
         """Stored replies (idempotent retries) hold words under the instance key: an

@@ -37,6 +37,9 @@ class Settings:
     erasure_log_path: Path | None = None  # EBBFLOW_ERASURE_LOG
     trusted_export_keys: tuple[str, ...] = ()  # EBBFLOW_TRUSTED_EXPORT_KEYS (base64 Ed25519)
     import_max_events: int = 25_000  # EBBFLOW_IMPORT_MAX_EVENTS
+    proxies: int = 0  # EBBFLOW_PROXIES: reverse proxies in front whose X-Forwarded-* count
+    hsts: bool = False  # EBBFLOW_HSTS: served over TLS (Strict-Transport-Security, Secure)
+    ratelimit_storage_url: str = "memory://"  # EBBFLOW_RATELIMIT_STORAGE_URL
 
     @property
     def erasure_log(self) -> Path:
@@ -79,7 +82,15 @@ class Settings:
             trusted_export_keys=tuple(k.strip() for k in env.get(
                 "EBBFLOW_TRUSTED_EXPORT_KEYS", "").split(",") if k.strip()),
             import_max_events=int(env.get("EBBFLOW_IMPORT_MAX_EVENTS", "25000")),
+            proxies=int(env.get("EBBFLOW_PROXIES", "0")),
+            hsts=env.get("EBBFLOW_HSTS", "") == "1",
+            ratelimit_storage_url=env.get("EBBFLOW_RATELIMIT_STORAGE_URL") or "memory://",
         )
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies only over TLS: in production, or wherever HSTS says TLS is in front."""
+        return self.production or self.hsts
 
     def with_changes(self, **changes: object) -> Settings:
         values = {**self.__dict__, **changes}

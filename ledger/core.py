@@ -31,6 +31,7 @@ from ledger.locks import AggregateLocks
 from ledger.passwords import Passwords
 from ledger.sealing import KeyRing, KeyStore, Place, partner_key_id
 from ledger.texts import clean_text
+from ledger.tokens import Tokens
 from ledger.transcodings import register_ledger_transcodings
 from ledger.values import SealedText
 
@@ -69,6 +70,7 @@ class CoreApplication(Application[UUID]):
                             base64.b64decode(settings.cipher_key),
                             ErasureJournal(settings.erasure_log))
         self.passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_cost)
+        self.tokens = Tokens(store, clock)
         self.locks = AggregateLocks()
         self.on_recorded: list[Callable[[list[Any]], None]] = []  # e.g. the appends metric
 

@@ -16,7 +16,7 @@ from uuid import UUID
 from ledger.application import LedgerApplication
 from ledger.commands_accounts import AccountCommands
 from ledger.config import Settings
-from ledger.exceptions import Unauthenticated
+from ledger.exceptions import ConfigurationError, Unauthenticated
 from ledger.values import Adequacy, MomentKind, Outcome, SupportType, Visibility
 
 DEMO_PASSWORD = "ebb-and-flow-demo"  # noqa: S105 - a published demo login
@@ -74,7 +74,11 @@ def giver_for_week(week: int, rng: random.Random) -> int:
 
 
 def create_demo(settings: Settings, now: datetime | None = None) -> DemoLedger:
-    """Creates the demo couple and their year, unless it exists already."""
+    """Creates the demo couple and their year, unless it exists already. Never in
+    production: the demo's logins and password are published."""
+    if settings.production:
+        raise ConfigurationError("the demo is refused with EBBFLOW_ENV=production: its "
+                                 "logins and password are public")
     end = now or datetime.now(UTC)
     start = end - timedelta(weeks=WEEKS)
     clock = SimulatedClock(start - timedelta(days=1))

@@ -35,6 +35,14 @@ class Invalid(LedgerError):
         return cls({name: [message]})
 
 
+class WrongPassword(Invalid):
+    """The password given to confirm a change is not the account's (422); counted
+    against the account's limit of password checks."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__({field: ["is not your password"]})
+
+
 class ConfigurationError(LedgerError):
     """The instance cannot start as configured (wrong or missing key, bad URL)."""
 

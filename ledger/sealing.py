@@ -64,6 +64,8 @@ class KeyStore(Protocol):
 
     def any_wrapped_key(self) -> tuple[str, bytes] | None: ...
 
+    def wrapped_key_ids(self, prefix: str, suffix: str) -> list[str]: ...
+
     def sweep_destroyed_keys(self) -> None: ...
 
 
@@ -131,6 +133,10 @@ class KeyRing:
         """Scrubs what destroyed keys left behind (a transaction open during an
         erasure can keep PostgreSQL from removing the old row at once)."""
         self._store.sweep_destroyed_keys()
+
+    def partner_keys_of(self, account_id: UUID) -> list[str]:
+        """Every data key this account ever wrote with, in any ledger, left or not."""
+        return self._store.wrapped_key_ids("partner:", f":{account_id.hex}")
 
     def exists(self, key_id: str) -> bool:
         return bool(self._store.get_wrapped_keys([key_id]))

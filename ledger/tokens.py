@@ -1,5 +1,7 @@
-"""Sign-in tokens: API bearer tokens and page sessions alike. Random, stored only as
-a SHA-256 hash, expiring, listable and revocable one by one or all at once."""
+"""Sign-in tokens: API bearer tokens and page sessions, two kinds that never stand in
+for each other (a session cookie is no bearer token, nor the reverse). Random,
+stored only as a SHA-256 hash, expiring, listable and revocable one by one, all at
+once, or all but the one in use (a password change ends every other)."""
 
 from __future__ import annotations
 
@@ -58,11 +60,13 @@ class Tokens:
         })
         return IssuedToken(token_id, token, expires)
 
-    def resolve(self, token: str) -> tuple[UUID, UUID] | None:
-        """(account id, token id) for a live token; None if unknown, expired or revoked."""
+    def resolve(self, token: str, kind: str) -> tuple[UUID, UUID] | None:
+        """(account id, token id) for a live token of this kind; None if unknown,
+        expired, revoked, or of the other kind."""
         row = self._store.token_by_hash(token_hash(token))
         now = micros(self._clock())
-        if row is None or row["revoked_at"] is not None or row["expires_at"] <= now:
+        if row is None or row["revoked_at"] is not None or row["expires_at"] <= now \
+                or row["kind"] != kind:
             return None
         if row["last_used_at"] is None or now - row["last_used_at"] > micros_of(TOUCH_EVERY):
             self._store.touch_token(row["token_id"], now)
@@ -79,6 +83,11 @@ class Tokens:
         """One token, or (no id) every token and session: "log out everywhere"."""
         self._store.revoke_tokens(account_id.hex, micros(self._clock()),
                                   token_id.hex if token_id else None)
+
+    def revoke_others(self, account_id: UUID, keep: UUID | None) -> None:
+        """Every token and session of the account but `keep` (the one in use)."""
+        self._store.revoke_other_tokens(account_id.hex, micros(self._clock()),
+                                        keep.hex if keep else None)
 
     def forget(self, account_id: UUID) -> None:
         self._store.delete_tokens(account_id.hex)

@@ -74,3 +74,6 @@ class MemoryKeyTable:
 
     def sweep_destroyed_keys(self) -> None:
         pass  # nothing lingers in a dict
+
+    def wrapped_key_ids(self, prefix: str, suffix: str) -> list[str]:
+        return [k for k in self.rows if k.startswith(prefix) and k.endswith(suffix)]

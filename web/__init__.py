@@ -6,11 +6,11 @@ connects to a database before it.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ledger.config import Settings
 from web import ops
@@ -30,13 +30,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(
         API_TITLE=API_TITLE, API_VERSION=API_VERSION, OPENAPI_VERSION="3.1.0",
         OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",
-        EBBFLOW_RATELIMIT_STORAGE_URL=os.environ.get("EBBFLOW_RATELIMIT_STORAGE_URL",
-                                                     "memory://"),
-        EBBFLOW_HSTS=os.environ.get("EBBFLOW_HSTS", "") == "1",
     )
     app.config.update(config or {})
     settings: Settings = app.config.get("EBBFLOW_SETTINGS") or Settings.from_env()
+    app.config.setdefault("EBBFLOW_RATELIMIT_STORAGE_URL", settings.ratelimit_storage_url)
+    app.config.setdefault("EBBFLOW_HSTS", settings.hsts)
+    secure = settings.secure_cookies or bool(app.config["EBBFLOW_HSTS"])
+    app.config.update(  # Flask's own cookie carries the forms' CSRF secret
+        SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SECURE=secure, EBBFLOW_SECURE_COOKIES=secure)
     app.secret_key = settings.secret_key
+    if settings.proxies:  # behind nginx: each client is its own address, not the proxy's
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxies,  # type: ignore[method-assign]
+                                x_proto=settings.proxies)
     app.extensions[EXTENSION] = Services.build(
         settings, str(app.config["EBBFLOW_RATELIMIT_STORAGE_URL"]),
         app.config.get("EBBFLOW_CLOCK"))

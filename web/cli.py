@@ -27,6 +27,7 @@ from ledger.backup import backup, restore
 from ledger.config import Settings
 from ledger.demo import create_demo
 from ledger.exceptions import LedgerError
+from ledger.housekeeping import keep_house
 from ledger.summary import monthly_flow
 from ledger.weeks import zone
 from projections.export.chain import verify
@@ -79,7 +80,11 @@ def cmd_project(args: argparse.Namespace, settings: Settings) -> int:
         signal.signal(signum, lambda *_: stop.set())
     configure_logging()
     logger.info("projector for %s on %s", ", ".join(PROJECTIONS), _where(settings))
+    housekeeper = threading.Thread(target=keep_house, args=(settings, stop),
+                                   name="housekeeping", daemon=True)
+    housekeeper.start()
     project(settings, stop)
+    housekeeper.join(5)
     logger.info("projector stopped")
     return 0
 

@@ -81,7 +81,7 @@ def register_errors(app: Flask) -> None:
 
     @app.errorhandler(LedgerError)
     def ledger_error(error: LedgerError) -> Response:
-        status = STATUS.get(type(error), 400)
+        status = next((STATUS[kind] for kind in type(error).__mro__ if kind in STATUS), 400)
         if not is_api():
             return error_page(status, str(error) if isinstance(error, NotReady) else None)
         headers = {}

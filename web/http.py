@@ -64,7 +64,8 @@ def api_gate() -> None:
 def authenticate() -> None:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    found = services().tokens.resolve(token.strip()) if scheme.lower() == "bearer" else None
+    found = services().tokens.resolve(token.strip(), "api") if scheme.lower() == "bearer" \
+        else None
     if found is None:
         raise Unauthenticated("a valid bearer token is required")
     g.account_id, g.token_id = found
@@ -111,8 +112,10 @@ def secure_headers(response: Response) -> Response:
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     response.headers["Permissions-Policy"] = "geolocation=(), camera=(), microphone=()"
-    if request.path.startswith("/api/") or request.path.startswith("/ledgers"):
-        response.headers.setdefault("Cache-Control", "no-store")
+    if not (request.path == "/" or request.path.startswith(("/static/", "/api/v1/docs"))):
+        response.headers.setdefault("Cache-Control", "no-store")  # private, every page of it
+    if request.path.startswith("/share/"):
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
     if current_app.config.get("EBBFLOW_HSTS"):
         response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
     return response

@@ -21,6 +21,8 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from web.access_log import ROUTE_KEY, method_label
+
 REQUESTS = Counter("ebbflow_http_requests_total", "HTTP requests answered",
                    ["method", "route", "status"])
 LATENCY = Histogram("ebbflow_http_request_duration_seconds", "Time to answer a request",
@@ -37,13 +39,15 @@ def register_metrics(app: Flask) -> None:
 
 def _start_timer() -> None:
     g.started = time.perf_counter()
+    request.environ[ROUTE_KEY] = request.url_rule.rule if request.url_rule else "unmatched"
 
 
 def _observe(response: Response) -> Response:
     route = request.url_rule.rule if request.url_rule else "unmatched"
-    REQUESTS.labels(request.method, route, str(response.status_code)).inc()
+    method = method_label(request.method)
+    REQUESTS.labels(method, route, str(response.status_code)).inc()
     if hasattr(g, "started"):
-        LATENCY.labels(request.method, route).observe(time.perf_counter() - g.started)
+        LATENCY.labels(method, route).observe(time.perf_counter() - g.started)
     return response
 
 

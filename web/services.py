@@ -36,7 +36,7 @@ class Services:
         reads = ReadModels(settings)
         return cls(settings=settings, ledger=ledger, reads=reads,
                    reading=Reading(reads, ledger.keys),
-                   tokens=Tokens(ledger.recorder, ledger.clock),
+                   tokens=ledger.tokens,
                    limits=RateLimits(storage_url))
 
     def close(self) -> None:

@@ -122,6 +122,12 @@ class PostgresLedgerRecorder(AuxiliaryTables, PostgresApplicationRecorder):
         with self.datastore.get_connection() as conn:
             return list(conn.execute(statement, tuple(params)).fetchall())
 
+    def wrapped_key_ids(self, prefix: str, suffix: str) -> list[str]:
+        rows = self.read_rows(
+            SQL("SELECT key_id FROM {} WHERE starts_with(key_id, %s) AND right(key_id, %s) = %s"
+                ).format(self.key_table), (prefix, len(suffix), suffix))
+        return [str(row["key_id"]) for row in rows]
+
     def insert_wrapped_key(self, key_id: str, wrapped: bytes) -> bool:
         with self.datastore.transaction(commit=True) as curs:
             curs.execute(

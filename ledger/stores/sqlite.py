@@ -52,6 +52,11 @@ class PollingSubscription(ListenNotifySubscription[SQLiteApplicationRecorder]):
             self._timer_thread.join()
 
 
+def like(text: str) -> str:
+    """`text` matched literally inside a LIKE pattern."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 FLOCK = "@hhqqi"  # struct flock on Linux: type, whence, start, length, pid (0 for OFD)
 
 
@@ -116,6 +121,12 @@ class SQLiteLedgerRecorder(AuxiliaryTables, SQLiteApplicationRecorder):
         with self.datastore.transaction(commit=False) as c:
             c.execute(f"SELECT key_id, wrapped FROM {KEY_TABLE} WHERE key_id IN ({marks})", ids)  # noqa: S608
             return {row["key_id"]: bytes(row["wrapped"]) for row in c.fetchall()}
+
+    def wrapped_key_ids(self, prefix: str, suffix: str) -> list[str]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT key_id FROM {KEY_TABLE} WHERE key_id LIKE ? ESCAPE '\\'",  # noqa: S608
+                      (like(prefix) + "%" + like(suffix),))
+            return [str(row["key_id"]) for row in c.fetchall()]
 
     def insert_wrapped_key(self, key_id: str, wrapped: bytes) -> bool:
         with self.datastore.transaction(commit=True) as c:

@@ -101,6 +101,10 @@ class AuxiliaryTables:
             self.aux("UPDATE {tokens} SET revoked_at = ? WHERE account_id = ? AND token_id = ? "
                      "AND revoked_at IS NULL", (at, account_id, token_id))
 
+    def revoke_other_tokens(self, account_id: str, at: int, keep: str | None) -> None:
+        self.aux("UPDATE {tokens} SET revoked_at = ? WHERE account_id = ? AND token_id <> ? "
+                 "AND revoked_at IS NULL", (at, account_id, keep or ""))
+
     def delete_tokens(self, account_id: str) -> None:
         self.aux("DELETE FROM {tokens} WHERE account_id = ?", (account_id,))
 
@@ -150,7 +154,13 @@ class AuxiliaryTables:
             self.aux("DELETE FROM {idempotency} WHERE ledger_id = ?", (ledger_id,))
         elif older_than is not None:
             self.aux("DELETE FROM {idempotency} WHERE claimed_at < ?", (older_than,))
-            return
+        self.scrub_idempotency()
+
+    def erase_idempotency(self, ledger_id: str) -> None:
+        """Every stored reply of a ledger loses its body (it may hold a forgotten
+        partner's words) but keeps its claim, so a retry still records nothing."""
+        self.aux("UPDATE {idempotency} SET response = NULL, state = 'erased' "
+                 "WHERE ledger_id = ?", (ledger_id,))
         self.scrub_idempotency()
 
     def scrub_idempotency(self) -> None:

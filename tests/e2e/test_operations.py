@@ -8,9 +8,10 @@ import json
 import signal
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 import requests
@@ -110,6 +111,41 @@ def test_logs_are_json_with_the_request_id_and_never_hold_entry_text(served: Ser
                for r in records)
     assert secret not in served.log.read_text()
     assert "correct horse battery" not in served.log.read_text()  # no password either
+
+
+@pytest.mark.slow
+def test_no_share_token_or_invite_code_reaches_the_served_logs(served: Served) -> None:
+    """Every API route is called (the authorisation matrix's rows), and a counsellor's
+    view and downloads; then every log line is valid JSON and holds no token, no
+    invite code and no path, only route templates."""
+    from tests.api.test_authorisation_matrix import ROWS
+
+    alex, sam, ledger = couple(served)
+    invite = alex.post("/ledgers", {"name": "Another"}).json()["invite_code"]
+    expires = (datetime.now(UTC) + timedelta(days=9)).isoformat()
+    share = alex.post(f"/ledgers/{ledger}/shares", {"label": "c", "expires_at": expires})
+    url = sam.post(f"/ledgers/{ledger}/shares/{share.json()['id']}/approval", {}).json()["url"]
+    token = url.removeprefix("/share/")
+    for path in (url, f"{url}/download.json", f"{url}/download.csv", f"{url}/download.pdf",
+                 f"/share/{token}x", "/x%5C%22", f"/join?code={invite}"):
+        requests.get(served.url + path, timeout=30)
+    other = str(uuid4())
+    for (_, method), (template, body) in ROWS.items():
+        if method == "DELETE" and "tokens" in template:
+            continue  # keep the token the rest of the run signs with
+        path = template.format(ledger=ledger, need=other, care=other, token_id=other,
+                               share=other)
+        alex.http.request(method, served.url + path, json=body, timeout=30)
+    time.sleep(0.5)
+    text = served.log.read_text()
+    assert token not in text
+    assert invite not in text and invite.replace("-", "") not in text
+    records = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    routes = {r.get("route") for r in records}
+    assert {"/share/<token>", "/share/<token>/download.<fmt>",
+            "/api/v1/ledgers/<uuid:ledger_id>/needs"} <= routes
+    assert not any("path" in r for r in records)
+
 
 
 @pytest.mark.slow

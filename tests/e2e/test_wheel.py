@@ -166,7 +166,8 @@ def test_an_installed_wheel_outside_the_source_tree_serves_pages_and_static_file
         check_the_site(url)
         assert installed.healthcheck(url).returncode == 0
     # deploy/gunicorn.conf.py was found beside the installed package: its JSON access log.
-    assert '"path": "/static/style.css", "status": 200' in (installed.home / "serve.log").read_text()
+    assert '"route": "/static/<path:filename>", "status": 200' in (
+        installed.home / "serve.log").read_text()
 
 
 def test_an_installed_copy_missing_a_template_is_alive_but_not_ready_nor_healthy(

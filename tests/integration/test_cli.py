@@ -89,3 +89,15 @@ def test_export_then_verify_and_a_tampered_file_names_its_first_bad_event(
     broken = run(["verify", str(out)], env)
     assert broken.returncode == 1
     assert "event #4" in broken.stderr
+
+
+def test_the_demo_refuses_to_run_in_production(env: dict[str, str]) -> None:
+    import base64
+
+    production = {**env, "EBBFLOW_ENV": "production",
+                  "EBBFLOW_CIPHER_KEY": base64.b64encode(os.urandom(32)).decode(),
+                  "EBBFLOW_SECRET_KEY": "s" * 40}
+    result = run(["demo"], production)
+    assert result.returncode == 1
+    assert "refused with EBBFLOW_ENV=production" in result.stderr
+    assert "demo.ebbflow.test" not in result.stdout

@@ -23,6 +23,7 @@ ROWS: dict[tuple[str, str], tuple[str, dict[str, str]] | None] = {
     ("/share/<token>", "GET"): None,  # the token is the credential: tests/api/test_shares.py
     ("/share/<token>/download.<fmt>", "GET"): None,
     ("/account", "GET"): ("/account", {}), ("/account", "POST"): ("/account", {}),
+    ("/account/left/<uuid:ledger_id>/forget", "POST"): ("/account/left/{ledger}/forget", {}),
     ("/join", "GET"): ("/join", {}), ("/join", "POST"): ("/join", {"invite_code": "nope"}),
     ("/ledgers", "GET"): ("/ledgers", {}),
     ("/ledgers/new", "GET"): ("/ledgers/new", {}),

@@ -3,6 +3,8 @@ another couple's pages, forms with errors, double submits."""
 
 from __future__ import annotations
 
+import html
+
 from tests.pages.conftest import PASSWORD, Browser
 
 
@@ -235,3 +237,67 @@ def test_a_share_asked_for_on_the_page_lives_at_most_ninety_days(
     accepted = browser.submit(page, {"label": "Dr. Rivera", "days": "90",
                                      "sections": "timeline"}, page=page)
     assert accepted.status_code == 303
+
+
+def test_log_in_never_redirects_off_the_site(browser: Browser) -> None:
+    browser.sign_up("Kim")
+    browser.submit("/logout", {}, page="/ledgers")
+    for link in ("/login?next=/%09/evil.example/", "/login?next=//evil.example/",
+                 "/login?next=/%5Cevil.example", "/login?next=https://evil.example/",
+                 "/login?next=/ledgers%0A/x", "/login?next=%20/ledgers",
+                 "/login?next=javascript:alert(1)"):
+        page = browser.get(link).get_data(as_text=True)
+        carried = html.unescape(page.split('name="next" value="')[1].split('"')[0])
+        answer = browser.client.post("/login", data={
+            "csrf_token": browser.csrf(), "email": "kim@example.com", "password": PASSWORD,
+            "next": carried})
+        assert answer.status_code == 303
+        assert answer.headers["Location"] == "/ledgers", link
+        browser.submit("/logout", {}, page="/ledgers")
+    browser.get("/login")
+    kept = browser.client.post("/login", data={
+        "csrf_token": browser.csrf(), "email": "kim@example.com", "password": PASSWORD,
+        "next": "/account"})
+    assert kept.headers["Location"] == "/account"
+
+
+def test_private_pages_are_never_stored_and_cookies_are_lax(browser: Browser) -> None:
+    flask_cookie = browser.get("/signup").headers.get("Set-Cookie", "")
+    assert "SameSite=Lax" in flask_cookie and "HttpOnly" in flask_cookie
+    browser.sign_up("Kim")
+    for path in ("/account", "/join", "/login", "/ledgers", "/signup"):
+        assert browser.get(path).headers["Cache-Control"] == "no-store", path
+    assert "no-store" not in browser.get("/").headers.get("Cache-Control", "")
+
+
+def test_the_account_page_says_a_forgotten_password_cannot_be_recovered(
+    browser: Browser,
+) -> None:
+    browser.sign_up("Kim")
+    html = browser.get("/account").get_data(as_text=True)
+    assert "forgotten password cannot be recovered" in html
+    assert "every other place you are logged in is logged out" in html
+
+
+def test_words_left_in_a_ledger_can_be_forgotten_later_from_the_account_page(
+    browser: Browser, second_browser: Browser,
+) -> None:
+    ledger = couple(browser, second_browser)
+    browser.submit(f"/ledgers/{ledger}/needs", {"need": "ZQWORDSLEFT", "intensity": "2",
+                                                "support_type": "emotional",
+                                                "submission_id": "a"}, page=f"/ledgers/{ledger}")
+    left = browser.submit(f"/ledgers/{ledger}/leave", {"confirm": "on"},
+                          page=f"/ledgers/{ledger}/leave")
+    assert left.status_code == 303
+    browser.sync()
+    assert "ZQWORDSLEFT" in second_browser.get(f"/ledgers/{ledger}").get_data(as_text=True)
+    page = browser.get("/account").get_data(as_text=True)
+    assert "Notes you left" in page and f"/account/left/{ledger}/forget" in page
+    answer = browser.submit(f"/account/left/{ledger}/forget", {}, page="/account")
+    assert answer.status_code == 303
+    assert "Notes you left" not in browser.get("/account").get_data(as_text=True)
+    browser.sync()
+    assert "ZQWORDSLEFT" not in second_browser.get(f"/ledgers/{ledger}").get_data(as_text=True)
+    refused = second_browser.client.post(f"/account/left/{ledger}/forget", data={
+        "csrf_token": second_browser.csrf()})
+    assert refused.status_code == 404  # only for a ledger one has left

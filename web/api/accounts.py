@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from web.api import schemas
 from web.api.replies import reply
 from web.http import public
-from web.ratelimit import SIGN_IN_PER_ADDRESS, SIGN_IN_PER_EMAIL, SIGN_UP
+from web.ratelimit import SIGN_UP
 from web.services import services
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1",
@@ -47,8 +47,9 @@ def me() -> dict[str, Any]:
 @blp.response(200, schemas.AccountOut)
 def change_profile(body: dict[str, Any]) -> dict[str, Any]:
     """Change my display name or password (the current password is required)."""
-    services().ledger.change_profile(g.account_id, body["current_password"],
-                                     body.get("display_name"), body.get("password"))
+    services().limits.password_check(g.account_id.hex, lambda: services().ledger.change_profile(
+        g.account_id, body["current_password"], body.get("display_name"), body.get("password"),
+        keep_token=g.token_id))
     return describe_me()
 
 
@@ -57,8 +58,8 @@ def change_profile(body: dict[str, Any]) -> dict[str, Any]:
 @blp.response(204)
 def delete_account(body: dict[str, Any]) -> Response:
     """Leave every ledger with forget_me and erase the account."""
-    services().ledger.delete_account(g.account_id, body["password"])
-    services().tokens.forget(g.account_id)
+    services().limits.password_check(g.account_id.hex, lambda: services().ledger.delete_account(
+        g.account_id, body["password"]))
     return Response(status=204)
 
 
@@ -67,11 +68,11 @@ def delete_account(body: dict[str, Any]) -> Response:
 @blp.response(201, schemas.TokenOut)
 @public
 def sign_in(body: dict[str, Any]) -> Response:
-    """Exchange email and password for a bearer token (rate-limited)."""
-    limits = services().limits
-    limits.hit(SIGN_IN_PER_EMAIL, "sign-in", body["email"].strip().casefold())
-    limits.hit(SIGN_IN_PER_ADDRESS, "sign-in-address", request.remote_addr or "?")
-    account = services().ledger.authenticate(body["email"], body["password"])
+    """Exchange email and password for a bearer token (failures are rate-limited per
+    address and per email and address: the owner elsewhere is never locked out)."""
+    account = services().limits.sign_in(
+        body["email"], request.remote_addr or "?",
+        lambda: services().ledger.authenticate(body["email"], body["password"]))
     issued = services().tokens.issue(account, "api", request.user_agent.string)
     return reply(201, schemas.one(schemas.TokenOut).dump({"token": issued.token,
                                                "expires_at": issued.expires_at}))

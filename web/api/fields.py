@@ -10,6 +10,13 @@ from marshmallow import ValidationError, fields
 
 from ledger.values import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 
+# Times outside these bounds mean nothing here, and near year 1 or 9999 the week
+# arithmetic of the views would overflow: every time and date in the API is refused
+# outside them, as a 422.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(3000, 1, 1, tzinfo=UTC)
+OUT_OF_RANGE = "must be between 1970 and 3000"
+
 
 class Text(fields.String):
     """1..max characters after trimming."""
@@ -49,7 +56,13 @@ class UTCDateTime(fields.DateTime):
         parsed = super()._deserialize(value, attr, data, **kwargs)
         if parsed.tzinfo is None:
             raise ValidationError("must carry a UTC offset, such as Z or +02:00")
-        return parsed.astimezone(UTC)
+        try:
+            moment = parsed.astimezone(UTC)
+        except OverflowError:
+            raise ValidationError(OUT_OF_RANGE) from None
+        if not EARLIEST <= moment < LATEST:
+            raise ValidationError(OUT_OF_RANGE)
+        return moment
 
 
 class DateOrTime(fields.Field[Any]):
@@ -61,9 +74,12 @@ class DateOrTime(fields.Field[Any]):
             raise ValidationError("must be a date or a time")
         if len(value) == 10:
             try:
-                return date.fromisoformat(value)
+                day = date.fromisoformat(value)
             except ValueError:
                 raise ValidationError("must be a date like 2026-03-01") from None
+            if not EARLIEST.date() <= day < LATEST.date():
+                raise ValidationError(OUT_OF_RANGE)
+            return day
         return UTCDateTime()._deserialize(value, attr, data)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:

@@ -158,17 +158,17 @@ def timeline(query: dict[str, Any], ledger_id: UUID) -> Response:
 def entry(query: dict[str, Any], ledger_id: UUID, entry_id: UUID) -> Response:
     """One entry as the timeline shows it now. The entry is known to the ledger (the
     gate checked), so a read right after its 201 waits for the timeline to show it."""
-    position = wait_for_views(query, "timeline")
+    wait_for_views(query, "timeline")
     reads = my_reads(ledger_id)
     found = reads.entry(entry_id)
     if found is None:
         head = services().ledger.max_position()
         if not services().reads.wait_for(head, WAIT_SECONDS, "timeline"):
             raise NotReady()
-        position = services().reads.position_of("timeline")
         found = reads.entry(entry_id)
     if found is None:
         raise NotFound("entry not found")
+    position = services().reads.position_of("timeline")  # read after: it covers the entry
     return reply(200, schemas.one(schemas.EntryOut).dump({**found, "position": position}))
 
 

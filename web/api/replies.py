@@ -146,6 +146,9 @@ def claim(scope: Scope) -> Response | None:
         if record is not None:
             if record["body_hash"] != scope.body_hash:
                 raise Invalid.field(KEY_HEADER, "was already used with another body")
+            if record["state"] == "erased":
+                raise Conflict("this request was already recorded; its stored reply was "
+                               "erased with a partner's words")
             if record["state"] == "done":
                 stored = json.loads(services().ledger.keys.decrypt_record(
                     record["response"], scope.context))

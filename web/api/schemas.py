@@ -184,7 +184,10 @@ class ChangesIn(Schema):
     occurred_at = UTCDateTime()
     adequacy = enum(Adequacy)
     felt_supported = fields.Integer(strict=True, validate=validate.Range(0, 10))
-    visibility = enum(Visibility)
+    visibility = enum(Visibility, metadata={
+        "description": "Only from private to shared. Sharing a private entry shares its "
+                       "history too: its earlier words and the reasons of its amendments "
+                       "(the ledger never forgets)."})
 
 
 class AmendmentIn(Schema):

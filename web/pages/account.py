@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+from uuid import UUID
+
 from flask import g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
@@ -9,15 +12,23 @@ from ledger.exceptions import Conflict, Invalid, Unauthenticated
 from web.pages.common import blp, load_form
 from web.pages.forms import AccountForm, LoginForm, SignUpForm
 from web.pages.session import end_session, signed_in, start_session
-from web.ratelimit import SIGN_IN_PER_ADDRESS, SIGN_IN_PER_EMAIL, SIGN_UP, RateLimited
+from web.ratelimit import SIGN_UP, RateLimited
 from web.services import services
 
 
 def safe_next(target: str | None) -> str:
-    """Only local paths: no open redirect to another site."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("pages.my_ledgers")
+    """Only a path of this site: no scheme, no host, no backslash, no control character
+    or space anywhere (browsers drop tabs and newlines, which turned `/\t/evil.example/`
+    into `//evil.example/`); anything else goes to my ledgers."""
+    home = url_for("pages.my_ledgers")
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return home
+    if "\\" in target or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return home
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return home
+    return target
 
 
 @blp.route("/signup", methods=["GET", "POST"])
@@ -51,10 +62,9 @@ def login() -> str | Response | tuple[str, int]:
     data, errors = load_form(LoginForm())
     if not errors:
         try:
-            limits = services().limits
-            limits.hit(SIGN_IN_PER_EMAIL, "sign-in", data["email"].strip().casefold())
-            limits.hit(SIGN_IN_PER_ADDRESS, "sign-in-address", request.remote_addr or "?")
-            account = services().ledger.authenticate(data["email"], data["password"])
+            account = services().limits.sign_in(
+                data["email"], request.remote_addr or "?",
+                lambda: services().ledger.authenticate(data["email"], data["password"]))
         except Unauthenticated:
             errors = {"_form": ["wrong email or password"]}
         except RateLimited:
@@ -87,14 +97,29 @@ def account() -> str | Response | tuple[str, int]:
         data, errors = load_form(AccountForm())
         if not errors:
             try:
-                services().ledger.change_profile(g.account_id, data["current_password"],
-                                                 data.get("display_name"), data.get("password"))
+                services().limits.password_check(
+                    g.account_id.hex, lambda: services().ledger.change_profile(
+                        g.account_id, data["current_password"], data.get("display_name"),
+                        data.get("password"), keep_token=g.token_id))
             except Invalid as error:
                 errors = error.errors
+            except RateLimited:
+                errors = {"current_password": ["too many wrong passwords; try again later"]}
             else:
                 return redirect(url_for("pages.account", saved=1), 303)
-    me = services().ledger.describe_account(g.account_id)
+    app = services().ledger
+    me = app.describe_account(g.account_id)
     sessions = services().tokens.list(g.account_id)
+    left = [app.describe(app.get_ledger(ledger_id)) for ledger_id in app.left_ledgers(
+        g.account_id)]
     return render_template("pages/account.html", me=me, sessions=sessions, errors=errors,
-                           current=g.token_id, saved=request.args.get("saved")), \
-        422 if errors else 200
+                           current=g.token_id, saved=request.args.get("saved"),
+                           left=left), 422 if errors else 200
+
+
+@blp.route("/account/left/<uuid:ledger_id>/forget", methods=["POST"])
+@signed_in
+def forget_me_later(ledger_id: UUID) -> Response:
+    """"Forget me" for a ledger already left: the partner key is destroyed (journaled)."""
+    services().ledger.forget_me_later(ledger_id, g.account_id)
+    return redirect(url_for("pages.account", saved=1), 303)

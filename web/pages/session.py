@@ -24,7 +24,7 @@ def load_session() -> None:
     g.token_id = None
     token = request.cookies.get(COOKIE)
     if token:
-        found = services().tokens.resolve(token)
+        found = services().tokens.resolve(token, "session")
         if found is not None:
             g.account_id, g.token_id = found
 
@@ -32,7 +32,8 @@ def load_session() -> None:
 def start_session(response: Response, account_id: UUID) -> Response:
     issued = services().tokens.issue(account_id, "session", request.user_agent.string)
     response.set_cookie(COOKIE, issued.token, expires=issued.expires_at, httponly=True,
-                        samesite="Lax", secure=bool(current_app.config.get("EBBFLOW_HSTS")),
+                        samesite="Lax",
+                        secure=bool(current_app.config.get("EBBFLOW_SECURE_COOKIES")),
                         path="/")
     return response
 
