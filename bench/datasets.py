@@ -13,13 +13,13 @@ from typing import Any, ClassVar
 from uuid import UUID, uuid4
 
 from bench.context import BenchContext
-from ledger import places
-from ledger.application import LedgerApplication
-from ledger.config import APP_NAME, Settings
-from ledger.domainmodel import Ledger
-from ledger.sealing import ledger_key_id, partner_key_id
-from ledger.values import Adequacy, MomentKind, Outcome, SupportType, Visibility
-from ledger.weeks import week_of
+from ledger.app.application import LedgerApplication
+from ledger.domain import places
+from ledger.domain.ledger import Ledger
+from ledger.domain.values import Adequacy, MomentKind, Outcome, SupportType, Visibility
+from ledger.domain.weeks import week_of
+from ledger.infra.config import APP_NAME, Settings
+from ledger.infra.sealing import ledger_key_id, partner_key_id
 from projections.runner import PROJECTIONS, rebuild
 
 SAVE_EVERY = 20  # ledgers per transaction

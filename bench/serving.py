@@ -18,8 +18,8 @@ from pathlib import Path
 import requests
 
 from bench.workspace import environment
-from ledger.application import LedgerApplication
-from ledger.config import Settings
+from ledger.app.application import LedgerApplication
+from ledger.infra.config import Settings
 
 GUNICORN_CONFIG = Path(__file__).resolve().parents[1] / "deploy" / "gunicorn.conf.py"
 PASSWORD = "benchmark horse battery staple"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import psycopg
 
-from ledger.application import migrate
-from ledger.config import Settings
+from ledger.app.application import migrate
+from ledger.infra.config import Settings
 from projections.runner import migrate_views
 
 POSTGRES_URL = os.environ.get("EBBFLOW_BENCH_POSTGRES_URL",

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from ledger.sharing import COUNSELLOR
+from ledger.domain.sharing import COUNSELLOR
 
 # The raw history a counsellor may see: the couple's entries and partnership, never
 # shares (their links and labels), exports or invites.

@@ -6,9 +6,9 @@ from typing import Any
 
 from eventsourcing.dispatch import singledispatchmethod
 
-from ledger.domainmodel import Ledger
-from ledger.values import Visibility
-from ledger.weeks import week_of, week_start
+from ledger.domain.ledger import Ledger
+from ledger.domain.values import Visibility
+from ledger.domain.weeks import week_of, week_start
 from projections.base import LedgerProjection
 from projections.encoding import micros, recorded
 from projections.views.balance import BalanceStore

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from ledger.weeks import monday_of, next_week, week_of, week_start
+from ledger.domain.weeks import monday_of, next_week, week_of, week_start
 from projections.audience import Audience, audience_of
 from projections.encoding import from_micros, micros
 from projections.turns import detect_turns

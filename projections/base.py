@@ -24,7 +24,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.projection import Projection
 
-from ledger.domainmodel import Ledger
+from ledger.domain.ledger import Ledger
 from projections.encoding import dumps, micros
 from projections.views.base import RowChange, ViewStore
 

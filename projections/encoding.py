@@ -13,10 +13,10 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
-from ledger.encoding_time import from_micros, micros
-from ledger.places import TEXT_POSITIONS
-from ledger.sealing import Opener, Place
-from ledger.values import SealedText
+from ledger.domain.places import TEXT_POSITIONS, Place
+from ledger.domain.values import SealedText
+from ledger.infra.encoding_time import from_micros, micros
+from ledger.infra.sealing import Opener
 
 __all__ = ["dumps", "event_data", "from_micros", "micros", "open_at", "open_event_texts",
            "sealed_from_data", "to_data"]

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 import psycopg
 
-from ledger.config import Settings, postgres_env
+from ledger.infra.config import Settings, postgres_env
 
 LEASE_CLASS = 0x45424650  # "EBFP": the advisory-lock space of projector leases
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ledger.config import Settings
+from ledger.infra.config import Settings
 from projections.balance_query import BalanceReader
 from projections.runner import PROJECTIONS, open_view, position_of, wait_for
 from projections.timeline_query import TimelineReader

@@ -19,8 +19,8 @@ from eventsourcing.persistence import InfrastructureFactory, Tracking
 from eventsourcing.projection import ProjectionRunner
 from eventsourcing.utils import Environment
 
-from ledger.config import APP_NAME, Settings
-from ledger.log import LedgerLog
+from ledger.infra.config import APP_NAME, Settings
+from ledger.infra.log import LedgerLog
 from projections.balance import BalanceProjection
 from projections.base import INFRASTRUCTURE, LedgerProjection
 from projections.history import HistoryProjection

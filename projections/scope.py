@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from ledger.domainmodel import Ledger
-from ledger.entries import Share
-from ledger.sealing import KeyRing, Opener
+from ledger.domain.entries import Share
+from ledger.domain.ledger import Ledger
+from ledger.infra.sealing import KeyRing, Opener
 from projections.audience import Audience
 from projections.encoding import from_micros, micros, open_event_texts
 from projections.read_models import ReadModels

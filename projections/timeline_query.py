@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from ledger.places import AMENDMENT_REASON, RESOLUTION_NOTE, entry_text
-from ledger.sealing import Opener
+from ledger.domain.places import AMENDMENT_REASON, RESOLUTION_NOTE, entry_text
+from ledger.infra.sealing import Opener
 from projections.audience import Audience, audience_of
 from projections.encoding import from_micros, micros, open_at, without_sealed
 from projections.views.timeline import TimelineStore

@@ -16,8 +16,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from ledger.application import LedgerApplication, migrate
-from ledger.config import Settings
+from ledger.app.application import LedgerApplication, migrate
+from ledger.infra.config import Settings
 from projections.read_models import ReadModels
 from projections.runner import migrate_views, project
 from tests.helpers import Couple, ManualClock, make_couple

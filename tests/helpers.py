@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
-from ledger.application import LedgerApplication
-from ledger.values import SealedText
+from ledger.app.application import LedgerApplication
+from ledger.domain.values import SealedText
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
 

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ledger.config import Settings
+from ledger.infra.config import Settings
 from web import ops
 from web.api import register_api
 from web.errors import register_errors

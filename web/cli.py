@@ -22,14 +22,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from bench.runner import CASES as BENCH_CASES
 from bench.runner import main as run_bench
-from ledger.application import LedgerApplication, migrate
-from ledger.backup import backup, restore
-from ledger.config import Settings
-from ledger.demo import create_demo
-from ledger.exceptions import LedgerError
-from ledger.housekeeping import keep_house
-from ledger.summary import monthly_flow
-from ledger.weeks import zone
+from ledger.app.application import LedgerApplication, migrate
+from ledger.app.demo import create_demo
+from ledger.app.housekeeping import keep_house
+from ledger.app.summary import monthly_flow
+from ledger.domain.exceptions import LedgerError
+from ledger.domain.weeks import zone
+from ledger.infra.backup import backup, restore
+from ledger.infra.config import Settings
 from projections.export.chain import verify
 from projections.read_models import ReadModels
 from projections.runner import (

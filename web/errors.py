@@ -12,7 +12,7 @@ from flask import Flask, Response, g, json, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from ledger.exceptions import (
+from ledger.domain.exceptions import (
     Conflict,
     Invalid,
     LedgerError,

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from urllib.parse import quote
 from uuid import UUID
 
-from ledger.application import LedgerApplication
-from ledger.exceptions import NotReady
-from ledger.sharing import COUNSELLOR
+from ledger.app.application import LedgerApplication
+from ledger.domain.exceptions import NotReady
+from ledger.domain.sharing import COUNSELLOR
 from projections.export.csv_export import stream_csv
 from projections.export.pdf_report import build_pdf
 from projections.export.writer import Covers, ExportSource, stream_json

@@ -12,8 +12,8 @@ from typing import Any
 from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge, UnsupportedMediaType
 
-from ledger.exceptions import NotFound as LedgerNotFound
-from ledger.exceptions import Unauthenticated
+from ledger.domain.exceptions import NotFound as LedgerNotFound
+from ledger.domain.exceptions import Unauthenticated
 from web.ratelimit import IMPORTS
 from web.services import services
 

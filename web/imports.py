@@ -16,11 +16,11 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
 
-from ledger.commands_import import ImportedEvent, ImportPlan
-from ledger.domainmodel import Ledger
-from ledger.exceptions import Invalid
-from ledger.values import Visibility
-from ledger.weeks import is_time_zone
+from ledger.app.commands_import import ImportedEvent, ImportPlan
+from ledger.domain.exceptions import Invalid
+from ledger.domain.ledger import Ledger
+from ledger.domain.values import Visibility
+from ledger.domain.weeks import is_time_zone
 from projections.export.chain import verify
 from projections.scope import SECTIONS
 from web.api import schemas

@@ -24,7 +24,7 @@ from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
-from ledger.exceptions import LedgerError, Unauthenticated, WrongPassword
+from ledger.domain.exceptions import LedgerError, Unauthenticated, WrongPassword
 
 SIGN_UP = "5/minute;30/hour"
 SIGN_IN_FAILURES_PER_ADDRESS = "30/minute;300/hour"

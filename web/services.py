@@ -10,9 +10,9 @@ from typing import Any
 
 from flask import current_app
 
-from ledger.application import LedgerApplication
-from ledger.config import Settings
-from ledger.tokens import Tokens
+from ledger.app.application import LedgerApplication
+from ledger.infra.config import Settings
+from ledger.infra.tokens import Tokens
 from projections.read_models import ReadModels
 from projections.scope import Reading
 from web.ratelimit import RateLimits

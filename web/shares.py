@@ -10,8 +10,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from ledger.application import LedgerApplication
-from ledger.places import share_label
+from ledger.app.application import LedgerApplication
+from ledger.domain.places import share_label
 from projections.encoding import open_at
 from projections.read_models import ReadModels
 

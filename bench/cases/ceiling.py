@@ -15,9 +15,9 @@ from bench.datasets import BulkLoader, new_couple
 from bench.measure import in_fresh_process
 from bench.results import Result
 from bench.workspace import workspace
-from ledger.application import LedgerApplication
-from ledger.config import Settings
-from ledger.values import SupportType
+from ledger.app.application import LedgerApplication
+from ledger.domain.values import SupportType
+from ledger.infra.config import Settings
 
 PROCESSES = 4
 LEDGERS_EACH = 4

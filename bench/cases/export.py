@@ -16,8 +16,8 @@ from bench.datasets import Plan, seed_instance
 from bench.measure import in_fresh_process, reset_peak, rss_mb
 from bench.results import Result
 from bench.workspace import workspace
-from ledger.application import LedgerApplication
-from ledger.config import Settings
+from ledger.app.application import LedgerApplication
+from ledger.infra.config import Settings
 from projections.read_models import ReadModels
 from projections.runner import catch_up_unattended
 from projections.scope import Reading, ReadScope

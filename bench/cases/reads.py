@@ -15,7 +15,7 @@ from bench.datasets import Plan, seed_instance
 from bench.measure import summary
 from bench.results import Result
 from bench.workspace import workspace
-from ledger.application import LedgerApplication
+from ledger.app.application import LedgerApplication
 from projections.encoding import micros
 from projections.read_models import ReadModels
 from projections.scope import Reading

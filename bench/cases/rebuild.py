@@ -11,8 +11,8 @@ from bench.datasets import Plan, seed_instance
 from bench.measure import in_fresh_process, rss_mb
 from bench.results import Result
 from bench.workspace import workspace
-from ledger.config import Settings
-from ledger.log import LedgerLog
+from ledger.infra.config import Settings
+from ledger.infra.log import LedgerLog
 from projections.runner import PROJECTIONS, log_batches, rebuild
 
 PEAK_TARGET_MB = 200

@@ -10,7 +10,7 @@ from typing import Any
 
 from fpdf import FPDF
 
-from ledger.weeks import week_of
+from ledger.domain.weeks import week_of
 from projections.export.writer import ExportSource, timeline_items
 
 TIMELINE_CAP = 400

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ledger.values import SupportType
+from ledger.domain.values import SupportType
 from projections.audience import Audience
 from projections.views.base import PostgresView, SQLiteView, ViewStore
 

@@ -11,9 +11,9 @@ from uuid import UUID
 import pytest
 from flask import Flask
 
-from ledger.config import Settings
-from ledger.encoding_time import micros
-from ledger.housekeeping import expire_replies
+from ledger.app.housekeeping import expire_replies
+from ledger.infra.config import Settings
+from ledger.infra.encoding_time import micros
 from tests.api.conftest import PASSWORD, Api
 from tests.conftest import Projector
 from tests.helpers import ManualClock

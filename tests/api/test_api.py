@@ -6,7 +6,7 @@ from uuid import UUID
 
 import pytest
 
-from ledger.config import Settings
+from ledger.infra.config import Settings
 from tests.api.conftest import PASSWORD, Api
 from tests.helpers import ManualClock
 

@@ -9,10 +9,10 @@ from uuid import UUID
 
 import pytest
 
-from ledger.application import LedgerApplication
-from ledger.config import Settings
-from ledger.domainmodel import Ledger
-from ledger.places import AMENDMENT_REASON, entry_text
+from ledger.app.application import LedgerApplication
+from ledger.domain.ledger import Ledger
+from ledger.domain.places import AMENDMENT_REASON, entry_text
+from ledger.infra.config import Settings
 from projections.runner import catch_up, dead_letters, rebuild
 from tests.api.conftest import Api
 from tests.helpers import make_couple

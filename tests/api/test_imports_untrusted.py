@@ -13,7 +13,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask
 
-from ledger.config import Settings
+from ledger.infra.config import Settings
 from projections.export.chain import genesis, link, public_key_text, sign
 from tests.api.conftest import Api, Person
 from tests.api.test_import import history

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from ledger.config import Settings
+from ledger.infra.config import Settings
 
 GUNICORN_CONFIG = Path(__file__).resolve().parents[2] / "deploy" / "gunicorn.conf.py"
 

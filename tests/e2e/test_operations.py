@@ -16,8 +16,8 @@ from uuid import UUID, uuid4
 import pytest
 import requests
 
-from ledger.application import LedgerApplication
-from ledger.config import Settings
+from ledger.app.application import LedgerApplication
+from ledger.infra.config import Settings
 from tests.e2e.clients import Client, couple
 from tests.e2e.conftest import Served, gunicorn, projector, serve
 

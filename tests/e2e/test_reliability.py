@@ -19,8 +19,8 @@ from uuid import UUID
 import pytest
 import requests
 
-from ledger.application import LedgerApplication
-from ledger.config import Settings
+from ledger.app.application import LedgerApplication
+from ledger.infra.config import Settings
 from projections.read_models import ReadModels
 from projections.runner import PROJECTIONS, rebuild
 from tests.e2e.clients import Client, couple

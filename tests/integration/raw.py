@@ -7,7 +7,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from ledger.config import Settings, postgres_env
+from ledger.infra.config import Settings, postgres_env
 
 
 def raw_database_bytes(settings: Settings) -> bytes:

@@ -6,11 +6,11 @@ import threading
 
 import pytest
 
-from ledger.application import LedgerApplication
-from ledger.config import Settings
-from ledger.exceptions import Conflict, Invalid, NotFound, Unauthenticated
-from ledger.passwords import Passwords
-from ledger.places import account_field
+from ledger.app.application import LedgerApplication
+from ledger.domain.exceptions import Conflict, Invalid, NotFound, Unauthenticated
+from ledger.domain.places import account_field
+from ledger.infra.config import Settings
+from ledger.infra.passwords import Passwords
 
 PASSWORD = "correct horse battery"
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from ledger.application import LedgerApplication
-from ledger.config import Settings
-from ledger.sealing import partner_key_id
-from ledger.values import SupportType
+from ledger.app.application import LedgerApplication
+from ledger.domain.values import SupportType
+from ledger.infra.config import Settings
+from ledger.infra.sealing import partner_key_id
 from projections.runner import catch_up
 from tests.conftest import migrated
 from tests.helpers import Couple, make_couple

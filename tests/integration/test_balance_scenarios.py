@@ -7,9 +7,9 @@ from uuid import UUID
 
 import pytest
 
-from ledger.application import LedgerApplication
-from ledger.config import Settings
-from ledger.values import SupportType, Visibility
+from ledger.app.application import LedgerApplication
+from ledger.domain.values import SupportType, Visibility
+from ledger.infra.config import Settings
 from projections.read_models import ReadModels
 from projections.runner import catch_up
 from tests.helpers import Couple, ManualClock, make_couple

@@ -8,11 +8,11 @@ from uuid import uuid4
 
 import pytest
 
-from ledger.application import LedgerApplication
-from ledger.config import Settings
-from ledger.domainmodel import Ledger
-from ledger.places import entry_text
-from ledger.values import MomentKind, SupportType, Visibility
+from ledger.app.application import LedgerApplication
+from ledger.domain.ledger import Ledger
+from ledger.domain.places import entry_text
+from ledger.domain.values import MomentKind, SupportType, Visibility
+from ledger.infra.config import Settings
 from tests.helpers import Couple
 
 

@@ -62,8 +62,8 @@ def test_export_then_verify_and_a_tampered_file_names_its_first_bad_event(
 ) -> None:
     import json
 
-    from ledger.application import LedgerApplication
-    from ledger.config import Settings
+    from ledger.app.application import LedgerApplication
+    from ledger.infra.config import Settings
     from projections.runner import catch_up
     from tests.helpers import make_couple
 

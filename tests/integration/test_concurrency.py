@@ -8,10 +8,10 @@ from uuid import UUID
 
 import pytest
 
-from ledger.application import LedgerApplication
-from ledger.config import Settings
-from ledger.domainmodel import Ledger
-from ledger.values import SupportType
+from ledger.app.application import LedgerApplication
+from ledger.domain.ledger import Ledger
+from ledger.domain.values import SupportType
+from ledger.infra.config import Settings
 from tests.helpers import Couple
 
 PROCESSES = 4

@@ -12,8 +12,8 @@ from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 from eventsourcing.tests.persistence import ApplicationRecorderTestCase
 
-from ledger.stores.postgres import PostgresLedgerRecorder
-from ledger.stores.sqlite import SQLiteLedgerRecorder
+from ledger.infra.stores.postgres import PostgresLedgerRecorder
+from ledger.infra.stores.sqlite import SQLiteLedgerRecorder
 from tests.conftest import POSTGRES_BASE, cannot_run
 
 

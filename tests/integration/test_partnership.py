@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from ledger.application import LedgerApplication
-from ledger.exceptions import Conflict, NotFound, PreconditionFailed
-from ledger.sealing import ledger_key_id, partner_key_id
-from ledger.values import SupportType
+from ledger.app.application import LedgerApplication
+from ledger.domain.exceptions import Conflict, NotFound, PreconditionFailed
+from ledger.domain.values import SupportType
+from ledger.infra.sealing import ledger_key_id, partner_key_id
 from tests.helpers import Couple, ManualClock
 
 PASSWORD = "correct horse battery"

@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from ledger.application import LedgerApplication, migrate
-from ledger.domainmodel import Ledger
-from ledger.exceptions import LedgerError
-from ledger.values import Adequacy, Outcome, SupportType, Visibility
-from ledger.weeks import week_of, week_start
+from ledger.app.application import LedgerApplication, migrate
+from ledger.domain.exceptions import LedgerError
+from ledger.domain.ledger import Ledger
+from ledger.domain.values import Adequacy, Outcome, SupportType, Visibility
+from ledger.domain.weeks import week_of, week_start
 from projections.encoding import micros
 from projections.read_models import ReadModels
 from projections.runner import PROJECTIONS, catch_up, migrate_views, open_view, rebuild
@@ -111,7 +111,6 @@ def reference_entries(app: LedgerApplication, ledger_id: UUID, viewer: UUID,
                       as_of: datetime) -> set[str]:
     """Which entries the viewer's timeline shows as of a moment, by folding events."""
     entries: dict[str, dict[str, Any]] = {}
-    check_ins: dict[str, set[str]] = {}
     tz = "UTC"
     for event in app.events.get(ledger_id):
         if isinstance(event, Ledger.Opened):
@@ -127,7 +126,6 @@ def reference_entries(app: LedgerApplication, ledger_id: UUID, viewer: UUID,
         elif isinstance(event, Ledger.CheckedIn):
             entries[eid.hex] = {"author": event.actor, "at": week_start(event.week, tz),
                                 "private": False, "week": event.week}
-            check_ins.setdefault(event.week, set()).add(event.actor.hex)
         elif isinstance(event, Ledger.EntryAmended):
             if "occurred_at" in event.changes:
                 entries[eid.hex]["at"] = event.changes["occurred_at"]
@@ -135,12 +133,16 @@ def reference_entries(app: LedgerApplication, ledger_id: UUID, viewer: UUID,
                 entries[eid.hex]["private"] = False
         elif isinstance(event, Ledger.EntryRetracted):
             entries[eid.hex]["retracted"] = True
+    standing_check_ins: dict[str, set[str]] = {}  # a retracted check-in reveals nothing
+    for e in entries.values():
+        if e["week"] is not None and not e.get("retracted"):
+            standing_check_ins.setdefault(e["week"], set()).add(e["author"].hex)
     return {
         eid for eid, e in entries.items()
         if not e.get("retracted") and e["at"] <= as_of
         and (not e["private"] or e["author"] == viewer)
         and (e["week"] is None or e["author"] == viewer
-             or viewer.hex in check_ins.get(e["week"], set()))
+             or viewer.hex in standing_check_ins.get(e["week"], set()))
     }
 
 

@@ -16,8 +16,8 @@ from uuid import uuid4
 import pytest
 from eventsourcing.persistence import StoredEvent
 
-from ledger.config import Settings
-from ledger.values import SupportType
+from ledger.domain.values import SupportType
+from ledger.infra.config import Settings
 from projections.read_models import ReadModels
 from projections.runner import (
     PROJECTIONS,

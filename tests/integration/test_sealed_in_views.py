@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ledger.application import LedgerApplication
-from ledger.config import Settings
+from ledger.app.application import LedgerApplication
+from ledger.infra.config import Settings
 from projections.read_models import ReadModels
 from projections.runner import catch_up
 from projections.scope import Reading

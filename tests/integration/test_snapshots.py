@@ -8,11 +8,11 @@ from uuid import uuid4
 
 import pytest
 
-from ledger.application import LedgerApplication
-from ledger.config import SNAPSHOT_INTERVAL, Settings
-from ledger.places import entry_text
-from ledger.sealing import partner_key_id
-from ledger.values import SupportType, Visibility
+from ledger.app.application import LedgerApplication
+from ledger.domain.places import entry_text
+from ledger.domain.values import SupportType, Visibility
+from ledger.infra.config import SNAPSHOT_INTERVAL, Settings
+from ledger.infra.sealing import partner_key_id
 from tests.helpers import Couple, ManualClock
 
 EVENTS = 10_000

@@ -11,13 +11,13 @@ from uuid import UUID, uuid4
 import pytest
 from eventsourcing.persistence import StoredEvent
 
-from ledger.application import LedgerApplication
-from ledger.config import Settings
-from ledger.domainmodel import Ledger
-from ledger.exceptions import ConfigurationError
-from ledger.places import display_name, entry_text, ledger_name
-from ledger.sealing import ledger_key_id, partner_key_id
-from ledger.values import Adequacy, MomentKind, Outcome, SealedText, SupportType, Visibility
+from ledger.app.application import LedgerApplication
+from ledger.domain.exceptions import ConfigurationError
+from ledger.domain.ledger import Ledger
+from ledger.domain.places import display_name, entry_text, ledger_name
+from ledger.domain.values import Adequacy, MomentKind, Outcome, SealedText, SupportType, Visibility
+from ledger.infra.config import Settings
+from ledger.infra.sealing import ledger_key_id, partner_key_id
 from projections.encoding import micros
 from projections.read_models import ReadModels
 from projections.runner import PROJECTIONS, catch_up, rebuild
@@ -272,3 +272,23 @@ def test_json_of_event_state_never_holds_plain_text(app: LedgerApplication) -> N
     encoded = app.mapper.transcoder.encode({"v": sealed})
     assert SECRET.encode() not in encoded
     assert json.loads(encoded)["v"]["_type_"] == "sealed"
+
+
+def test_the_topics_of_aggregates_that_moved_still_resolve() -> None:
+    """Events and snapshots stored before the ledger package was split name the old
+    modules (ledger.domainmodel, ledger.accounts, ledger.sharing)."""
+    from eventsourcing.utils import resolve_topic
+
+    from ledger.domain.accounts import Account, EmailIndex, InviteIndex
+    from ledger.domain.sharing import AccessLog, ShareIndex
+    from ledger.infra.transcodings import register_ledger_transcodings
+
+    register_ledger_transcodings(__import__("eventsourcing.persistence").persistence
+                                 .JSONTranscoder())
+    assert resolve_topic("ledger.domainmodel:Ledger.NeedExpressed") is Ledger.NeedExpressed
+    assert resolve_topic("ledger.domainmodel:Ledger.Snapshot") is Ledger.Snapshot
+    assert resolve_topic("ledger.accounts:Account.Registered") is Account.Registered
+    assert resolve_topic("ledger.accounts:EmailIndex") is EmailIndex
+    assert resolve_topic("ledger.accounts:InviteIndex.Issued") is InviteIndex.Issued
+    assert resolve_topic("ledger.sharing:ShareIndex.Issued") is ShareIndex.Issued
+    assert resolve_topic("ledger.sharing:AccessLog.Accessed") is AccessLog.Accessed

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from ledger.values import Adequacy, Outcome, SupportType, Visibility
+from ledger.domain.values import Adequacy, Outcome, SupportType, Visibility
 from projections.encoding import micros
 from projections.read_models import ReadModels
 from projections.runner import catch_up

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from ledger.config import Settings
+from ledger.infra.config import Settings
 from tests.conftest import Projector
 from tests.helpers import ManualClock
 from web import create_app

@@ -10,10 +10,10 @@ from uuid import uuid4
 
 import pytest
 
-from ledger.config import Settings
-from ledger.exceptions import ConfigurationError
-from ledger.places import entry_text
-from ledger.sealing import KeyDestroyed, KeyRing, partner_key_id
+from ledger.domain.exceptions import ConfigurationError
+from ledger.domain.places import entry_text
+from ledger.infra.config import Settings
+from ledger.infra.sealing import KeyDestroyed, KeyRing, partner_key_id
 from tests.helpers import MemoryKeyTable
 
 INSTANCE_KEY = bytes(range(32))

@@ -9,10 +9,10 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from ledger.domainmodel import Ledger
-from ledger.entries import Share
-from ledger.exceptions import Conflict, Invalid, NotAllowed, NotFound
-from ledger.values import Adequacy, MomentKind, Outcome, SupportType, Visibility
+from ledger.domain.entries import Share
+from ledger.domain.exceptions import Conflict, Invalid, NotAllowed, NotFound
+from ledger.domain.ledger import Ledger
+from ledger.domain.values import Adequacy, MomentKind, Outcome, SupportType, Visibility
 from tests.helpers import START, sealed
 
 ALEX, SAM, ROBIN = UUID(int=1), UUID(int=2), UUID(int=3)

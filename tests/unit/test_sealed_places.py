@@ -9,9 +9,9 @@ from uuid import uuid4
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from ledger.places import AMENDMENT_REASON, entry_text, share_label
-from ledger.sealing import NONCE_BYTES, KeyRing, partner_key_id
-from ledger.values import SealedText
+from ledger.domain.places import AMENDMENT_REASON, entry_text, share_label
+from ledger.domain.values import SealedText
+from ledger.infra.sealing import NONCE_BYTES, KeyRing, partner_key_id
 from projections.encoding import open_event_texts, to_data
 from tests.helpers import MemoryKeyTable
 

@@ -9,9 +9,9 @@ import hashlib
 from datetime import UTC, datetime
 from uuid import uuid4
 
-from ledger.commands_sharing import share_token_hash
-from ledger.sealing import KeyRing
-from ledger.tokens import TOKEN_BYTES, Tokens
+from ledger.app.commands_sharing import share_token_hash
+from ledger.infra.sealing import KeyRing
+from ledger.infra.tokens import TOKEN_BYTES, Tokens
 from tests.helpers import MemoryKeyTable
 
 

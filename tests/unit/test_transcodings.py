@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from eventsourcing.persistence import JSONTranscoder
 
-from ledger.transcodings import register_ledger_transcodings
-from ledger.values import ENUM_TYPES, SealedText
+from ledger.domain.values import ENUM_TYPES, SealedText
+from ledger.infra.transcodings import register_ledger_transcodings
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from flask import Response, g, stream_with_context
 from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
-from ledger.weeks import zone
+from ledger.domain.weeks import zone
 from projections.scope import SECTIONS, ReadScope
 from web.api.fields import DateOrTime
 from web.exports import FORMATS, partner_export

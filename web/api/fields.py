@@ -8,7 +8,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields
 
-from ledger.values import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
+from ledger.domain.values import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 
 # Times outside these bounds mean nothing here, and near year 1 or 9999 the week
 # arithmetic of the views would overflow: every time and date in the API is refused

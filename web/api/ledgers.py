@@ -10,9 +10,9 @@ from eventsourcing.domain import Aggregate
 from flask import Response, g
 from flask_smorest import Blueprint
 
-from ledger.commands_partnership import new_invite_code
-from ledger.domainmodel import Ledger
-from ledger.exceptions import Invalid
+from ledger.app.commands_partnership import new_invite_code
+from ledger.domain.exceptions import Invalid
+from ledger.domain.ledger import Ledger
 from web.api import schemas
 from web.api.preconditions import expected_version
 from web.api.replies import recorded_reply, reply

@@ -6,7 +6,7 @@ import re
 
 from flask import request
 
-from ledger.exceptions import Invalid
+from ledger.domain.exceptions import Invalid
 
 STRONG_ETAG = re.compile(r'^"(\d{1,18})"$')
 

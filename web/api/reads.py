@@ -17,8 +17,8 @@ from flask import Response, g
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from ledger.exceptions import Invalid, NotFound, NotReady
-from ledger.weeks import zone
+from ledger.domain.exceptions import Invalid, NotFound, NotReady
+from ledger.domain.weeks import zone
 from projections.encoding import from_micros, micros
 from projections.scope import ScopedReads
 from projections.timeline_query import FAR_FUTURE

@@ -9,11 +9,11 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from ledger.domainmodel import Ledger
-from ledger.places import AMENDMENT_REASON, RESOLUTION_NOTE, RETRACTION_REASON, entry_text
-from ledger.sealing import Opener
-from ledger.values import SealedText
-from ledger.weeks import week_start
+from ledger.domain.ledger import Ledger
+from ledger.domain.places import AMENDMENT_REASON, RESOLUTION_NOTE, RETRACTION_REASON, entry_text
+from ledger.domain.values import SealedText
+from ledger.domain.weeks import week_start
+from ledger.infra.sealing import Opener
 
 
 def last_event(aggregates: Sequence[Aggregate]) -> Any:

@@ -17,10 +17,10 @@ from eventsourcing.domain import Aggregate
 from flask import Response, g, request
 from marshmallow import Schema
 
-from ledger.core import Recorded
-from ledger.domainmodel import Ledger
-from ledger.exceptions import Conflict, Invalid
-from ledger.stores.tables import IdempotentResponse
+from ledger.app.core import Recorded
+from ledger.domain.exceptions import Conflict, Invalid
+from ledger.domain.ledger import Ledger
+from ledger.infra.stores.tables import IdempotentResponse
 from web.services import services
 
 KEY_HEADER = "Idempotency-Key"

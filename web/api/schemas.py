@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 
 from marshmallow import Schema, fields, validate
 
-from ledger.passwords import MIN_PASSWORD_LENGTH
-from ledger.values import Adequacy, MomentKind, Outcome, SupportType, Visibility
+from ledger.domain.values import Adequacy, MomentKind, Outcome, SupportType, Visibility
+from ledger.infra.passwords import MIN_PASSWORD_LENGTH
 from web.api.fields import DateOrTime, Name, StrictBoolean, Text, UTCDateTime
 
 S = TypeVar("S", bound=Schema)

@@ -8,7 +8,7 @@ from uuid import UUID
 from flask import g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from ledger.exceptions import Conflict, Invalid, Unauthenticated
+from ledger.domain.exceptions import Conflict, Invalid, Unauthenticated
 from web.pages.common import blp, load_form
 from web.pages.forms import AccountForm, LoginForm, SignUpForm
 from web.pages.session import end_session, signed_in, start_session

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from ledger.weeks import monday_of
+from ledger.domain.weeks import monday_of
 from projections.scope import ScopedReads
 
 CHART_WEEKS = 26

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, g, request
 from marshmallow import Schema, ValidationError
 
-from ledger.core import Recorded
+from ledger.app.core import Recorded
 from web.api.replies import Capture, Scope, run_once
 
 blp = Blueprint("pages", __name__)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from flask import Response, render_template, stream_with_context
 
-from ledger.encoding_time import micros
-from ledger.exceptions import NotReady
+from ledger.domain.exceptions import NotReady
+from ledger.infra.encoding_time import micros
 from projections.scope import ReadScope
 from web.exports import FORMATS, WAIT_SECONDS, share_download
 from web.pages.common import blp

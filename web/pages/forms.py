@@ -9,9 +9,9 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
-from ledger.passwords import MIN_PASSWORD_LENGTH
-from ledger.values import Adequacy, MomentKind, Outcome, SupportType, Visibility
-from ledger.weeks import zone
+from ledger.domain.values import Adequacy, MomentKind, Outcome, SupportType, Visibility
+from ledger.domain.weeks import zone
+from ledger.infra.passwords import MIN_PASSWORD_LENGTH
 from web.api.fields import Name, Text
 from web.api.schemas import WEEK, enum
 

@@ -20,9 +20,9 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from ledger.exceptions import Conflict, Invalid, NotFound
-from ledger.guards import MAX_SHARE_LIFETIME
-from ledger.weeks import WEEK_PATTERN, next_week, week_of, week_start
+from ledger.domain.exceptions import Conflict, Invalid, NotFound
+from ledger.domain.guards import MAX_SHARE_LIFETIME
+from ledger.domain.weeks import WEEK_PATTERN, next_week, week_of, week_start
 from projections.balance_query import weeks_between
 from projections.encoding import micros
 from projections.export.chain import fingerprint, public_key_text

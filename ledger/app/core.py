@@ -22,18 +22,19 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
-from ledger.accounts import Account
-from ledger.config import APP_NAME, SNAPSHOT_INTERVAL, Settings
-from ledger.domainmodel import Ledger
-from ledger.erasures import ErasureJournal
-from ledger.exceptions import Conflict, NotFound, PreconditionFailed
-from ledger.locks import AggregateLocks
-from ledger.passwords import Passwords
-from ledger.sealing import KeyRing, KeyStore, Place, partner_key_id
-from ledger.texts import clean_text
-from ledger.tokens import Tokens
-from ledger.transcodings import register_ledger_transcodings
-from ledger.values import SealedText
+from ledger.domain.accounts import Account
+from ledger.domain.exceptions import Conflict, NotFound, PreconditionFailed
+from ledger.domain.ledger import Ledger
+from ledger.domain.places import Place
+from ledger.domain.texts import clean_text
+from ledger.domain.values import SealedText
+from ledger.infra.config import APP_NAME, SNAPSHOT_INTERVAL, Settings
+from ledger.infra.erasures import ErasureJournal
+from ledger.infra.locks import AggregateLocks
+from ledger.infra.passwords import Passwords
+from ledger.infra.sealing import KeyRing, KeyStore, partner_key_id
+from ledger.infra.tokens import Tokens
+from ledger.infra.transcodings import register_ledger_transcodings
 
 T = TypeVar("T")
 MAX_ATTEMPTS = 40

@@ -12,7 +12,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from ledger.sealing import Place
+
+@dataclass(frozen=True)
+class Place:
+    """Where a sealed value belongs: its owner (a ledger or an account, hex id), the
+    item within it (an entry, a share, a partner; hex id or None) and the field.
+    A value sealed for one place is bound to it (AES-GCM associated data): read
+    anywhere else, in another couple's ledger, another entry or another field, it
+    does not open."""
+
+    owner: str
+    item: str | None
+    field: str
+
+    def associated_data(self, key_id: str) -> bytes:
+        return f"ebbflow sealed v2|{key_id}|{self.owner}|{self.item or ''}|{self.field}".encode()
+
 
 ENTRY_TEXTS = ("need", "feeling", "situation", "description", "note", "text")
 AMENDMENT_REASON = "amendment_reason"

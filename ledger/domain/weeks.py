@@ -6,7 +6,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from ledger.exceptions import Invalid
+from ledger.domain.exceptions import Invalid
 
 WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
 

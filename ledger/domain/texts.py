@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ledger.exceptions import Invalid
-from ledger.values import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
+from ledger.domain.exceptions import Invalid
+from ledger.domain.values import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 
 
 def clean_text(field: str, value: str, max_length: int = TEXT_MAX_LENGTH) -> str:

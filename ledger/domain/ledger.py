@@ -14,11 +14,11 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from ledger.aggregate import IMPORTING, EbbFlowAggregate
-from ledger.entries import Entry, Flag, Share
-from ledger.exceptions import Conflict, Invalid, NotAllowed
-from ledger.guards import LedgerGuards, check_amended_type, check_occurred_at
-from ledger.values import (
+from ledger.domain.aggregate import IMPORTING, EbbFlowAggregate
+from ledger.domain.entries import Entry, Flag, Share
+from ledger.domain.exceptions import Conflict, Invalid, NotAllowed
+from ledger.domain.guards import LedgerGuards, check_amended_type, check_occurred_at
+from ledger.domain.values import (
     Adequacy,
     EntryKind,
     MomentKind,
@@ -27,7 +27,7 @@ from ledger.values import (
     SupportType,
     Visibility,
 )
-from ledger.weeks import week_of, week_start
+from ledger.domain.weeks import week_of, week_start
 
 AMENDABLE: dict[EntryKind, frozenset[str]] = {
     EntryKind.NEED: frozenset(

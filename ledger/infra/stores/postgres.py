@@ -22,7 +22,7 @@ from eventsourcing.postgres import (
 )
 from psycopg.sql import SQL, Composed, Identifier
 
-from ledger.stores.tables import AuxiliaryTables
+from ledger.infra.stores.tables import AuxiliaryTables
 
 SAFETY_PULL_SECONDS = 1.0
 WRITER_LOCK_CLASS = 0x45424657  # "EBFW": the advisory-lock space of writers

@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import IntFlag
 from typing import Any
 
-from ledger.values import EntryKind
+from ledger.domain.values import EntryKind
 
 
 class Flag(IntFlag):

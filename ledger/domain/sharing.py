@@ -9,8 +9,8 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
-from ledger.accounts import INDEX_NAMESPACE
-from ledger.aggregate import EbbFlowAggregate
+from ledger.domain.accounts import INDEX_NAMESPACE
+from ledger.domain.aggregate import EbbFlowAggregate
 
 COUNSELLOR = UUID(int=0)  # the actor of an access: nobody with an account
 

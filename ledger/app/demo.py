@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
-from ledger.application import LedgerApplication
-from ledger.commands_accounts import AccountCommands
-from ledger.config import Settings
-from ledger.exceptions import ConfigurationError, Unauthenticated
-from ledger.values import Adequacy, MomentKind, Outcome, SupportType, Visibility
+from ledger.app.application import LedgerApplication
+from ledger.app.commands_accounts import AccountCommands
+from ledger.domain.exceptions import ConfigurationError, Unauthenticated
+from ledger.domain.values import Adequacy, MomentKind, Outcome, SupportType, Visibility
+from ledger.infra.config import Settings
 
 DEMO_PASSWORD = "ebb-and-flow-demo"  # noqa: S105 - a published demo login
 DEMO_PEOPLE = (("Alex", "alex@demo.ebbflow.test"), ("Sam", "sam@demo.ebbflow.test"))

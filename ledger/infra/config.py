@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from ledger.exceptions import ConfigurationError
+from ledger.domain.exceptions import ConfigurationError
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/ebbflow.db"
 APP_NAME = "ebbflow_ledger"  # prefixes PostgreSQL tables; env keys EBBFLOW_LEDGER_*
@@ -149,7 +149,7 @@ def _backend_env(url: str) -> dict[str, str]:
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": str(path),
             "SQLITE_LOCK_TIMEOUT": "30",
-            "APPLICATION_RECORDER_TOPIC": "ledger.stores.sqlite:SQLiteLedgerRecorder",
+            "APPLICATION_RECORDER_TOPIC": "ledger.infra.stores.sqlite:SQLiteLedgerRecorder",
         }
     if url.startswith(("postgresql:", "postgres:")):
         return postgres_env(url)
@@ -171,7 +171,7 @@ def postgres_env(url: str) -> dict[str, str]:
         "POSTGRES_LOCK_TIMEOUT": "10",
         "POSTGRES_CONNECT_TIMEOUT": "10",
         "POSTGRES_PRE_PING": "y",
-        "APPLICATION_RECORDER_TOPIC": "ledger.stores.postgres:PostgresLedgerRecorder",
+        "APPLICATION_RECORDER_TOPIC": "ledger.infra.stores.postgres:PostgresLedgerRecorder",
     }
     if "schema" in query:
         env["POSTGRES_SCHEMA"] = query["schema"][0]

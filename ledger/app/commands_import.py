@@ -22,14 +22,20 @@ from uuid import UUID, uuid4, uuid5
 
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from ledger import places
-from ledger.aggregate import importing
-from ledger.core import CoreApplication, Recorded
-from ledger.domainmodel import REQUIRED_TEXT, Ledger
-from ledger.exceptions import Invalid, LedgerError
-from ledger.places import AMENDMENT_REASON, ENTRY_TEXTS, RESOLUTION_NOTE, RETRACTION_REASON
-from ledger.sealing import Place, Sealer, ledger_key_id, partner_key_id
-from ledger.values import Outcome, SealedText
+from ledger.app.core import CoreApplication, Recorded
+from ledger.domain import places
+from ledger.domain.aggregate import importing
+from ledger.domain.exceptions import Invalid, LedgerError
+from ledger.domain.ledger import REQUIRED_TEXT, Ledger
+from ledger.domain.places import (
+    AMENDMENT_REASON,
+    ENTRY_TEXTS,
+    RESOLUTION_NOTE,
+    RETRACTION_REASON,
+    Place,
+)
+from ledger.domain.values import Outcome, SealedText
+from ledger.infra.sealing import Sealer, ledger_key_id, partner_key_id
 
 ERASED = "(these words were erased before the export)"
 

@@ -21,8 +21,8 @@ from uuid import UUID
 from eventsourcing.persistence import ApplicationRecorder, ListenNotifySubscription, Subscription
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
-from ledger.locks import STRIPES
-from ledger.stores.tables import AuxiliaryTables
+from ledger.infra.locks import STRIPES
+from ledger.infra.stores.tables import AuxiliaryTables
 
 KEY_TABLE = "ebbflow_keys"
 CHECKPOINT_ATTEMPTS = 20

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from ledger.encoding_time import from_micros, micros
+from ledger.infra.encoding_time import from_micros, micros
 
 TOKEN_BYTES = 32
 TTL = {"api": timedelta(days=30), "session": timedelta(days=14)}

@@ -7,13 +7,13 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
-from ledger.accounts import Account, EmailIndex
-from ledger.core import CoreApplication, Recorded
-from ledger.exceptions import Invalid, NotFound, Unauthenticated, WrongPassword
-from ledger.passwords import MIN_PASSWORD_LENGTH
-from ledger.places import account_field
-from ledger.sealing import account_key_id
-from ledger.texts import clean_email, clean_name
+from ledger.app.core import CoreApplication, Recorded
+from ledger.domain.accounts import Account, EmailIndex
+from ledger.domain.exceptions import Invalid, NotFound, Unauthenticated, WrongPassword
+from ledger.domain.places import account_field
+from ledger.domain.texts import clean_email, clean_name
+from ledger.infra.passwords import MIN_PASSWORD_LENGTH
+from ledger.infra.sealing import account_key_id
 
 
 @dataclass(frozen=True)

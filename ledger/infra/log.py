@@ -17,8 +17,8 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent
 
-from ledger.config import APP_NAME
-from ledger.transcodings import register_ledger_transcodings
+from ledger.infra.config import APP_NAME
+from ledger.infra.transcodings import register_ledger_transcodings
 
 logger = logging.getLogger(__name__)
 

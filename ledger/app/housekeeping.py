@@ -8,9 +8,9 @@ import logging
 import threading
 from datetime import UTC, datetime, timedelta
 
-from ledger.application import LedgerApplication
-from ledger.config import Settings
-from ledger.encoding_time import micros
+from ledger.app.application import LedgerApplication
+from ledger.infra.config import Settings
+from ledger.infra.encoding_time import micros
 
 REPLY_LIFETIME = timedelta(hours=24)
 EVERY_SECONDS = 600.0

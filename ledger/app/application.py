@@ -11,18 +11,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from ledger import places
-from ledger.accounts import Account, EmailIndex
-from ledger.commands_accounts import AccountCommands
-from ledger.commands_entries import EntryCommands
-from ledger.commands_import import ImportCommands
-from ledger.commands_partnership import PartnershipCommands
-from ledger.commands_sharing import SharingCommands
-from ledger.config import APP_NAME, Settings
-from ledger.core import utc_now
-from ledger.domainmodel import Ledger
-from ledger.exceptions import WrongPassword
-from ledger.sealing import INDEX_KEY_ID, account_key_id
+from ledger.app.commands_accounts import AccountCommands
+from ledger.app.commands_entries import EntryCommands
+from ledger.app.commands_import import ImportCommands
+from ledger.app.commands_partnership import PartnershipCommands
+from ledger.app.commands_sharing import SharingCommands
+from ledger.app.core import utc_now
+from ledger.domain import places
+from ledger.domain.accounts import Account, EmailIndex
+from ledger.domain.exceptions import WrongPassword
+from ledger.domain.ledger import Ledger
+from ledger.infra.config import APP_NAME, Settings
+from ledger.infra.sealing import INDEX_KEY_ID, account_key_id
 
 
 @dataclass(frozen=True)

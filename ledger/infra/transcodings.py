@@ -13,7 +13,8 @@ from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
-from ledger.values import ENUM_TYPES, SealedText
+from ledger.domain.moved import register_moved_topics
+from ledger.domain.values import ENUM_TYPES, SealedText
 
 
 class EnumAsValue(Transcoding):
@@ -68,6 +69,9 @@ class SealedTextAsDict(Transcoding):
 
 
 def register_ledger_transcodings(transcoder: JSONTranscoder) -> None:
+    """What every application on the event store registers; the moved aggregates'
+    old topics with it, before any stored event is read."""
+    register_moved_topics()
     for enum_type in ENUM_TYPES:
         transcoder.register(EnumAsValue(enum_type))
     transcoder.register(DateAsISO())

@@ -15,7 +15,6 @@ import hmac
 import logging
 import os
 from collections.abc import Collection
-from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 from uuid import UUID
 
@@ -25,31 +24,16 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from ledger.erasures import ErasureJournal
-from ledger.exceptions import ConfigurationError, LedgerError
-from ledger.values import SealedText
+from ledger.domain.exceptions import ConfigurationError, LedgerError
+from ledger.domain.places import Place
+from ledger.domain.values import SealedText
+from ledger.infra.erasures import ErasureJournal
 
 NONCE_BYTES = 12
 INDEX_KEY_ID = "instance:index-hmac"
 SIGNING_KEY_ID = "instance:signing-ed25519"
 SEALED_VERSION = 2
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where a sealed value belongs: its owner (a ledger or an account, hex id), the
-    item within it (an entry, a share, a partner; hex id or None) and the field.
-    A value sealed for one place is bound to it (AES-GCM associated data): read
-    anywhere else, in another couple's ledger, another entry or another field, it
-    does not open."""
-
-    owner: str
-    item: str | None
-    field: str
-
-    def associated_data(self, key_id: str) -> bytes:
-        return f"ebbflow sealed v2|{key_id}|{self.owner}|{self.item or ''}|{self.field}".encode()
 
 
 @runtime_checkable

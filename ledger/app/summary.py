@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from ledger.core import CoreApplication
-from ledger.domainmodel import Ledger
-from ledger.values import Visibility
+from ledger.app.core import CoreApplication
+from ledger.domain.ledger import Ledger
+from ledger.domain.values import Visibility
 
 
 @dataclass(frozen=True)

@@ -25,10 +25,10 @@ from typing import BinaryIO
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from ledger.config import Settings
-from ledger.erasures import ErasureJournal
-from ledger.exceptions import ConfigurationError, LedgerError
-from ledger.sealing import derive_key
+from ledger.domain.exceptions import ConfigurationError, LedgerError
+from ledger.infra.config import Settings
+from ledger.infra.erasures import ErasureJournal
+from ledger.infra.sealing import derive_key
 
 FORMAT = "ebbflow.backup/1"
 MAGIC = b"EBBFLOW-BACKUP\n"

@@ -9,18 +9,18 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from ledger.core import CoreApplication, Recorded
-from ledger.domainmodel import Ledger
-from ledger.exceptions import Invalid
-from ledger.places import (
+from ledger.app.core import CoreApplication, Recorded
+from ledger.domain.exceptions import Invalid
+from ledger.domain.ledger import Ledger
+from ledger.domain.places import (
     AMENDMENT_REASON,
     ENTRY_TEXTS,
     RESOLUTION_NOTE,
     RETRACTION_REASON,
     entry_text,
 )
-from ledger.values import Adequacy, MomentKind, Outcome, SupportType, Visibility
-from ledger.weeks import week_of
+from ledger.domain.values import Adequacy, MomentKind, Outcome, SupportType, Visibility
+from ledger.domain.weeks import week_of
 
 
 class EntryCommands(CoreApplication):

@@ -10,15 +10,15 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
-from ledger import places
-from ledger.accounts import Account, InviteIndex
-from ledger.core import CoreApplication, Recorded
-from ledger.domainmodel import Ledger
-from ledger.exceptions import Invalid, NotFound
-from ledger.places import account_field
-from ledger.sealing import ledger_key_id, partner_key_id
-from ledger.texts import clean_name
-from ledger.weeks import is_time_zone
+from ledger.app.core import CoreApplication, Recorded
+from ledger.domain import places
+from ledger.domain.accounts import Account, InviteIndex
+from ledger.domain.exceptions import Invalid, NotFound
+from ledger.domain.ledger import Ledger
+from ledger.domain.places import account_field
+from ledger.domain.texts import clean_name
+from ledger.domain.weeks import is_time_zone
+from ledger.infra.sealing import ledger_key_id, partner_key_id
 
 INVITE_LIFETIME = timedelta(days=7)
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 symbols, no 0/O or 1/I

@@ -11,12 +11,12 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
-from ledger.core import CoreApplication, Recorded
-from ledger.domainmodel import Ledger
-from ledger.entries import Share
-from ledger.exceptions import NotFound
-from ledger.places import share_label
-from ledger.sharing import AccessLog, ShareIndex
+from ledger.app.core import CoreApplication, Recorded
+from ledger.domain.entries import Share
+from ledger.domain.exceptions import NotFound
+from ledger.domain.ledger import Ledger
+from ledger.domain.places import share_label
+from ledger.domain.sharing import AccessLog, ShareIndex
 
 
 def share_token_hash(token: str) -> str:

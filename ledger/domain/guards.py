@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from ledger.aggregate import is_importing
-from ledger.entries import Entry, Flag, Share
-from ledger.exceptions import Conflict, Invalid, NotAllowed, NotFound
-from ledger.values import (
+from ledger.domain.aggregate import is_importing
+from ledger.domain.entries import Entry, Flag, Share
+from ledger.domain.exceptions import Conflict, Invalid, NotAllowed, NotFound
+from ledger.domain.values import (
     FELT_SUPPORTED_RANGE,
     INTENSITY_RANGE,
     Adequacy,
@@ -19,7 +19,7 @@ from ledger.values import (
     SupportType,
     Visibility,
 )
-from ledger.weeks import monday_of, week_of
+from ledger.domain.weeks import monday_of, week_of
 
 CLOCK_SKEW = timedelta(minutes=5)
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)

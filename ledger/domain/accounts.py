@@ -12,9 +12,9 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
-from ledger.aggregate import EbbFlowAggregate
-from ledger.exceptions import Conflict, NotFound
-from ledger.values import SealedText
+from ledger.domain.aggregate import EbbFlowAggregate
+from ledger.domain.exceptions import Conflict, NotFound
+from ledger.domain.values import SealedText
 
 INDEX_NAMESPACE = UUID("8b0f3c1e-5d7a-4b7e-9a51-3c0e7f0f2a61")
 

@@ -1,0 +1,2 @@
+"""Infrastructure: configuration, sealing and keys, storage (recorders, the key
+table, tokens, idempotency records), locks, backups and the erasure journal."""
