@@ -28,7 +28,7 @@ test: install
 
 ## lint: ruff and mypy strict
 lint: install
-	$(VENV)/bin/ruff check ledger projections web bench tests deploy
+	$(VENV)/bin/ruff check ledger projections services web bench tests deploy
 	$(VENV)/bin/mypy
 
 ## bench: every benchmark at full scale (about 15 minutes); writes bench/RESULTS.md.

@@ -19,7 +19,7 @@ from web.errors import register_errors
 from web.http import register_http
 from web.metrics import register_metrics
 from web.pages import register_pages
-from web.services import EXTENSION, Services
+from web.services import EXTENSION, WebServices
 
 API_TITLE = "Ebb & Flow"
 API_VERSION = "v1"
@@ -43,7 +43,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if settings.proxies:  # behind nginx: each client is its own address, not the proxy's
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxies,  # type: ignore[method-assign]
                                 x_proto=settings.proxies)
-    app.extensions[EXTENSION] = Services.build(
+    app.extensions[EXTENSION] = WebServices.build(
         settings, str(app.config["EBBFLOW_RATELIMIT_STORAGE_URL"]),
         app.config.get("EBBFLOW_CLOCK"))
     register_http(app)

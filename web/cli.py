@@ -41,7 +41,7 @@ from projections.runner import (
     rebuild,
 )
 from projections.scope import SECTIONS, Reading, ReadScope
-from web.exports import partner_export
+from services.exports import partner_export
 from web.imports import import_plan
 from web.logs import configure_logging
 from web.supervisor import Supervisor

@@ -1,5 +1,6 @@
-"""The services a request uses, built once per process by `create_app` and kept on
-`app.extensions`; small accessors read them through `current_app`."""
+"""The services a request uses: the composition root's (`services.bootstrap`) plus
+the web's own rate limits, built once per process by `create_app`, kept on
+`app.extensions` and read through `current_app`."""
 
 from __future__ import annotations
 
@@ -10,40 +11,24 @@ from typing import Any
 
 from flask import current_app
 
-from ledger.app.application import LedgerApplication
 from ledger.infra.config import Settings
-from ledger.infra.tokens import Tokens
-from projections.read_models import ReadModels
-from projections.scope import Reading
+from services.bootstrap import Services, bootstrap
 from web.ratelimit import RateLimits
 
 EXTENSION = "ebbflow"
 
 
 @dataclass
-class Services:
-    settings: Settings
-    ledger: LedgerApplication
-    reads: ReadModels
-    reading: Reading
-    tokens: Tokens
+class WebServices(Services):
     limits: RateLimits
 
     @classmethod
     def build(cls, settings: Settings, storage_url: str,
-              clock: Callable[[], datetime] | None = None) -> Services:
-        ledger = LedgerApplication(settings, clock) if clock else LedgerApplication(settings)
-        reads = ReadModels(settings)
-        return cls(settings=settings, ledger=ledger, reads=reads,
-                   reading=Reading(reads, ledger.keys),
-                   tokens=ledger.tokens,
-                   limits=RateLimits(storage_url))
-
-    def close(self) -> None:
-        self.reads.close()
-        self.ledger.close()
+              clock: Callable[[], datetime] | None = None) -> WebServices:
+        core = bootstrap(settings, clock)
+        return cls(**vars(core), limits=RateLimits(storage_url))
 
 
-def services() -> Services:
+def services() -> WebServices:
     found: Any = current_app.extensions[EXTENSION]
     return found  # type: ignore[no-any-return]

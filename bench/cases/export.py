@@ -26,7 +26,7 @@ PEAK_TARGET_MB = 150
 
 
 def export_in_child(settings: Settings, ledger_id: UUID, actor: UUID) -> dict[str, float]:
-    from web.exports import partner_export
+    from services.exports import partner_export
 
     app, reads = LedgerApplication(settings), ReadModels(settings)
     before, _ = rss_mb()

@@ -44,11 +44,11 @@ from pypdf import PdfReader
 
 from projections.export.csv_export import COLUMNS
 from projections.export.writer import SECTIONS
+from services.exports import FORMATS
 from tests.api.conftest import Api, Person
 from tests.conftest import Projector, migrated, postgres_schema
 from tests.helpers import ManualClock
 from web import create_app
-from web.exports import FORMATS
 from web.services import services
 
 PAGE = "page"  # GET /share/<token>; the other readers are /share/<token>/download.<format>

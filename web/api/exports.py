@@ -12,8 +12,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from ledger.domain.weeks import zone
 from projections.scope import SECTIONS, ReadScope
+from services.exports import FORMATS, partner_export
 from web.api.fields import DateOrTime
-from web.exports import FORMATS, partner_export
 from web.services import services
 
 blp = Blueprint("exports", __name__, url_prefix="/api/v1/ledgers/<uuid:ledger_id>",

@@ -12,12 +12,12 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
 from projections.scope import SECTIONS
+from services.shares import list_shares
 from web.api.fields import Name, StrictBoolean, UTCDateTime
 from web.api.reads import wait_for_views
 from web.api.replies import recorded_reply
 from web.api.schemas import WaitQuery, one
 from web.services import services
-from web.shares import list_shares
 
 blp = Blueprint("shares", __name__, url_prefix="/api/v1/ledgers/<uuid:ledger_id>",
                 description="Counsellor shares")

@@ -9,7 +9,7 @@ from flask import Response, render_template, stream_with_context
 from ledger.domain.exceptions import NotReady
 from ledger.infra.encoding_time import micros
 from projections.scope import ReadScope
-from web.exports import FORMATS, WAIT_SECONDS, share_download
+from services.exports import FORMATS, WAIT_SECONDS, share_download
 from web.pages.common import blp
 from web.services import services
 

@@ -27,13 +27,13 @@ from projections.balance_query import weeks_between
 from projections.encoding import micros
 from projections.export.chain import fingerprint, public_key_text
 from projections.scope import SECTIONS, ReadScope
-from web.exports import FORMATS, partner_export
+from services.exports import FORMATS, partner_export
+from services.shares import list_shares
 from web.pages import forms
 from web.pages.charts import build_chart
 from web.pages.common import TIMEZONES, blp, load_form, new_submission_id, once
 from web.pages.session import signed_in
 from web.services import services
-from web.shares import list_shares
 
 TIMELINE_PAGE = 30
 KINDS = ("need", "care", "acknowledgement", "check_in", "moment")
