@@ -26,7 +26,8 @@ from ledger.app.core import CoreApplication, Recorded
 from ledger.domain import places
 from ledger.domain.aggregate import importing
 from ledger.domain.exceptions import Invalid, LedgerError
-from ledger.domain.ledger import REQUIRED_TEXT, Ledger
+from ledger.domain.kinds import REQUIRED_TEXTS
+from ledger.domain.ledger import Ledger
 from ledger.domain.places import (
     AMENDMENT_REASON,
     ENTRY_TEXTS,
@@ -219,7 +220,7 @@ class Replay:
     def on_EntryAmended(self, ledger: Ledger, actor: UUID, d: dict[str, Any],  # noqa: N802
                         now: datetime) -> None:
         entry = self.entry(d["entry_id"])
-        changes = {name: (self.entry_text(actor, entry, name, value) if name in REQUIRED_TEXT
+        changes = {name: (self.entry_text(actor, entry, name, value) if name in REQUIRED_TEXTS
                           else self.optional_text(actor, entry, name, value)
                           if name in ENTRY_TEXTS else value)
                    for name, value in d["changes"].items()}

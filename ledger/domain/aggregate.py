@@ -51,3 +51,12 @@ class EbbFlowAggregate(Aggregate):
         kwargs["timestamp"] = max(now, self.modified_on + ONE_MICROSECOND)
         kwargs.setdefault("originally_recorded_at", IMPORTING.get())
         super().trigger_event(event_class, **kwargs)
+
+
+class LedgerEvent(EbbFlowAggregate.Event):
+    """An event of a couple's ledger. Each applies itself to the ledger's state in
+    its `apply`, written beside the command that raises it: an event's fields are
+    declared once, and the replay runs exactly what the command recorded."""
+
+    def apply(self, aggregate: Any) -> None:
+        """Events that change no state (a pause's end, an export) keep this."""

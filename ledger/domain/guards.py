@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from ledger.domain.aggregate import is_importing
@@ -55,9 +55,28 @@ def check_amended_type(name: str, value: object) -> None:
         raise Invalid.field(name, "has the wrong type")
 
 
-class LedgerGuards:
-    """Mixed into Ledger; reads only its state."""
+ONLY_WHILE_PAUSED = (
+    "the ledger is paused: only resuming, leaving, revoking a share or recording an export"
+)
 
+
+class LedgerGuards:
+    """What every part of the Ledger shares: its state, and the named guards that
+    read it and raise before anything changes. The parts (partnership, recording,
+    corrections, consent) and the aggregate itself build on it."""
+
+    if TYPE_CHECKING:
+        id: UUID
+        version: int
+        modified_on: datetime
+
+        def trigger_event(self, event_class: type[Any], **kwargs: Any) -> None: ...
+
+    name: SealedText
+    display_names: dict[str, SealedText]
+    paused_by: str | None
+    check_ins: dict[str, int]
+    opened_at: datetime | None
     timezone: str
     partners: list[str]
     departed: list[str]
@@ -82,6 +101,14 @@ class LedgerGuards:
     def active_partners(self) -> list[UUID]:
         return [UUID(p) for p in self.partners
                 if p not in self.departed and p not in self.placeholders]
+
+    def check_can_write(self, actor: UUID) -> None:
+        self.check_is_partner(actor)
+        self.check_not_paused()
+
+    def check_not_paused(self) -> None:
+        if self.paused_by is not None:
+            raise Conflict(ONLY_WHILE_PAUSED)
 
     def check_is_partner(self, actor: UUID) -> None:
         if not self.is_active_partner(actor):

@@ -27,8 +27,8 @@ def poison(app: LedgerApplication, ledger_id: UUID, actor: UUID, need_id: UUID) 
         now = app.clock()
         reason = app.seal_for(ledger_id, actor, entry_text(ledger_id, need_id, AMENDMENT_REASON),
                               "poison")
-        ledger._entry_amended(timestamp=now, actor=actor, entry_id=need_id,
-                              changes={"recurring": "yes"}, reason=reason)
+        ledger.trigger_event(ledger.EntryAmended, timestamp=now, actor=actor, entry_id=need_id,
+                             changes={"recurring": "yes"}, reason=reason)
 
     app.change_ledger(ledger_id, actor, command)
 
