@@ -18,8 +18,9 @@ from ledger.app.commands_partnership import PartnershipCommands
 from ledger.app.commands_sharing import SharingCommands
 from ledger.app.core import utc_now
 from ledger.domain import places
-from ledger.domain.accounts import Account, EmailIndex
+from ledger.domain.accounts import Account
 from ledger.domain.exceptions import WrongPassword
+from ledger.domain.indexes import EmailIndex
 from ledger.domain.ledger import Ledger
 from ledger.infra.config import APP_NAME, Settings
 from ledger.infra.sealing import INDEX_KEY_ID, account_key_id

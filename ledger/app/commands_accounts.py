@@ -8,8 +8,9 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import Aggregate
 
 from ledger.app.core import CoreApplication, Recorded
-from ledger.domain.accounts import Account, EmailIndex
+from ledger.domain.accounts import Account
 from ledger.domain.exceptions import Invalid, NotFound, Unauthenticated, WrongPassword
+from ledger.domain.indexes import EmailIndex
 from ledger.domain.places import account_field
 from ledger.domain.texts import clean_email, clean_name
 from ledger.infra.passwords import MIN_PASSWORD_LENGTH
@@ -125,18 +126,10 @@ class AccountCommands(CoreApplication):
             account.password_hash, account_field(account.id, "password_hash"))
 
     def _live_account(self, account_id: UUID | None) -> Account | None:
-        if account_id is None:
-            return None
-        try:
-            return self.get_account(account_id)
-        except NotFound:
-            return None
+        return self.find(lambda: self.get_account(account_id)) if account_id else None
 
     def _email_index(self, digest: str) -> EmailIndex | None:
-        try:
-            return self._get(EmailIndex.id_for(digest), EmailIndex)
-        except NotFound:
-            return None
+        return self.find(lambda: self._get(EmailIndex.id_for(digest), EmailIndex))
 
 
 def check_password(password: str) -> None:

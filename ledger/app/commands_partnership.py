@@ -12,8 +12,9 @@ from eventsourcing.domain import Aggregate
 
 from ledger.app.core import CoreApplication, Recorded
 from ledger.domain import places
-from ledger.domain.accounts import Account, InviteIndex
+from ledger.domain.accounts import Account
 from ledger.domain.exceptions import Invalid, NotFound
+from ledger.domain.indexes import InviteIndex
 from ledger.domain.ledger import Ledger
 from ledger.domain.places import account_field
 from ledger.domain.texts import clean_name
@@ -137,7 +138,7 @@ class PartnershipCommands(CoreApplication):
 
         recorded = self.change(
             [ledger_id, actor],
-            lambda: [self.get_ledger(ledger_id, actor), self._live_account_or_none(actor)],
+            lambda: [self.get_ledger(ledger_id, actor), self.find(lambda: self.get_account(actor))],
             command, **save_kwargs,
         )
         ledger = self._get(ledger_id, Ledger)
@@ -189,12 +190,6 @@ class PartnershipCommands(CoreApplication):
         if ledger.is_erased:
             raise NotFound("unknown, used or expired invite code")
         return ledger
-
-    def _live_account_or_none(self, account_id: UUID) -> Account | None:
-        try:
-            return self.get_account(account_id)
-        except NotFound:
-            return None
 
     def _new_invite(self, code: str | None = None) -> tuple[Invite, str]:
         code = normalise_invite_code(code) if code else new_invite_code()

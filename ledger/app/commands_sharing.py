@@ -14,9 +14,10 @@ from eventsourcing.domain import Aggregate
 from ledger.app.core import CoreApplication, Recorded
 from ledger.domain.entries import Share
 from ledger.domain.exceptions import NotFound
+from ledger.domain.indexes import ShareIndex
 from ledger.domain.ledger import Ledger
 from ledger.domain.places import share_label
-from ledger.domain.sharing import AccessLog, ShareIndex
+from ledger.domain.sharing import AccessLog
 
 
 def share_token_hash(token: str) -> str:
@@ -117,10 +118,7 @@ class SharingCommands(CoreApplication):
         return dict(log.accesses) if log else {}
 
     def _access_log(self, log_id: UUID) -> AccessLog | None:
-        try:
-            return self._get(log_id, AccessLog)
-        except NotFound:
-            return None
+        return self.find(lambda: self._get(log_id, AccessLog))
 
     def revoke_share(self, ledger_id: UUID, actor: UUID, *, share_id: UUID) -> Recorded:
         return self.change_ledger(

@@ -187,6 +187,14 @@ class CoreApplication(Application[UUID]):
         timestamp: datetime = event.timestamp
         return timestamp
 
+    @staticmethod
+    def find(load: Callable[[], T]) -> T | None:
+        """What `load` answers, or None where it would be 'not found'."""
+        try:
+            return load()
+        except NotFound:
+            return None
+
     def _get(self, aggregate_id: UUID, cls: type[T]) -> T:
         try:
             aggregate: object = self.repository.get(aggregate_id)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from eventsourcing.utils import register_topic
 
-from ledger.domain.accounts import Account, EmailIndex, InviteIndex
+from ledger.domain.accounts import Account
+from ledger.domain.indexes import EmailIndex, InviteIndex, ShareIndex
 from ledger.domain.ledger import Ledger
-from ledger.domain.sharing import AccessLog, ShareIndex
+from ledger.domain.sharing import AccessLog
 
 MOVED: dict[str, type] = {
     "ledger.domainmodel:Ledger": Ledger,

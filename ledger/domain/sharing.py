@@ -1,6 +1,5 @@
-"""Counsellor shares beside the ledger: an index from a share token's hash to its
-ledger and share, and a per-ledger access log, so that reading a share never
-changes the couple's ledger version."""
+"""Every time a counsellor reads a share, kept in a per-ledger access log beside the
+ledger, so that reading a share never changes the couple's ledger version."""
 
 from __future__ import annotations
 
@@ -9,32 +8,10 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
-from ledger.domain.accounts import INDEX_NAMESPACE
 from ledger.domain.aggregate import EbbFlowAggregate
+from ledger.domain.indexes import INDEX_NAMESPACE
 
 COUNSELLOR = UUID(int=0)  # the actor of an access: nobody with an account
-
-
-class ShareIndex(EbbFlowAggregate):
-    class Issued(EbbFlowAggregate.Created):
-        ledger_id: UUID
-        share_id: UUID
-
-    @staticmethod
-    def id_for(token_hash: str) -> UUID:
-        return uuid5(INDEX_NAMESPACE, f"share:{token_hash}")
-
-    @classmethod
-    def issue(cls, token_hash: str, ledger_id: UUID, share_id: UUID, actor: UUID,
-              now: datetime) -> ShareIndex:
-        return cls._create(cls.Issued, id=cls.id_for(token_hash), timestamp=now, actor=actor,
-                           ledger_id=ledger_id, share_id=share_id, originally_recorded_at=None)
-
-    @event(Issued)
-    def __init__(self, *, actor: UUID, ledger_id: UUID, share_id: UUID,
-                 originally_recorded_at: datetime | None) -> None:
-        self.ledger_id = ledger_id
-        self.share_id = share_id
 
 
 class AccessLog(EbbFlowAggregate):

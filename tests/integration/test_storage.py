@@ -279,8 +279,9 @@ def test_the_topics_of_aggregates_that_moved_still_resolve() -> None:
     modules (ledger.domainmodel, ledger.accounts, ledger.sharing)."""
     from eventsourcing.utils import resolve_topic
 
-    from ledger.domain.accounts import Account, EmailIndex, InviteIndex
-    from ledger.domain.sharing import AccessLog, ShareIndex
+    from ledger.domain.accounts import Account
+    from ledger.domain.indexes import EmailIndex, InviteIndex, ShareIndex
+    from ledger.domain.sharing import AccessLog
     from ledger.infra.transcodings import register_ledger_transcodings
 
     register_ledger_transcodings(__import__("eventsourcing.persistence").persistence
