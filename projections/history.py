@@ -7,6 +7,7 @@ from typing import Any
 
 from eventsourcing.dispatch import singledispatchmethod
 
+from ledger.domain.kinds import KINDS
 from ledger.domain.ledger import Ledger
 from ledger.domain.values import Visibility
 from ledger.domain.weeks import week_start
@@ -16,8 +17,7 @@ from projections.views.base import RowChange
 from projections.views.history import HistoryStore
 
 SECRETS = frozenset({"invite_hash", "token_hash"})  # never shown, not even to partners
-CREATES_ENTRY = (Ledger.NeedExpressed, Ledger.CareOffered, Ledger.CareAcknowledged,
-                 Ledger.MomentShared, Ledger.CheckedIn)
+CREATES_ENTRY = tuple(getattr(Ledger, kind.event) for kind in KINDS.values())
 ABOUT_ENTRY = {Ledger.NeedMet: "need_id", Ledger.NeedWithdrawn: "need_id",
                Ledger.EntryAmended: "entry_id", Ledger.EntryRetracted: "entry_id"}
 

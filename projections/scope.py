@@ -22,6 +22,7 @@ from ledger.infra.sealing import KeyRing, Opener
 from projections.audience import Audience
 from projections.encoding import from_micros, micros, open_event_texts
 from projections.read_models import ReadModels
+from projections.timeline import TimelineProjection
 from projections.timeline_query import TimelinePage
 
 SECTIONS = ("timeline", "balance", "turns", "check_ins", "raw_events")
@@ -165,6 +166,12 @@ class Reading:
 
     def __init__(self, reads: ReadModels, keys: KeyRing) -> None:
         self.reads, self.keys = reads, keys
+
+    def new_entry(self, event: Any, timezone: str) -> dict[str, Any]:
+        """How a partner's reads will show the entry this event records (the 201)."""
+        projection = TimelineProjection(self.reads.views["timeline"])
+        row = projection.new_entry_row(event, timezone)
+        return self.reads.timeline.render_new(row, self.keys.ledger_opener(event.originator_id))
 
     def scoped(self, scope: ReadScope) -> ScopedReads:
         return ScopedReads(self.reads, self.keys.ledger_opener(scope.ledger_id), scope)

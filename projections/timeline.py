@@ -6,6 +6,7 @@ from typing import Any
 
 from eventsourcing.dispatch import singledispatchmethod
 
+from ledger.domain.kinds import ENTRY_TEXTS, KINDS
 from ledger.domain.ledger import Ledger
 from ledger.domain.values import Visibility
 from ledger.domain.weeks import week_start
@@ -13,11 +14,6 @@ from projections.base import LedgerProjection
 from projections.encoding import dumps, micros, recorded, to_data
 from projections.views.base import RowChange
 from projections.views.timeline import TimelineStore
-
-TEXT_FIELDS = ("need", "feeling", "situation", "description", "note", "text")
-AMENDABLE = ("need", "feeling", "situation", "description", "note", "text", "support_type",
-             "intensity", "recurring", "occurred_at", "adequacy", "felt_supported",
-             "visibility")
 
 
 class TimelineProjection(LedgerProjection[TimelineStore]):
@@ -78,7 +74,7 @@ class TimelineProjection(LedgerProjection[TimelineStore]):
             columns["recurring"] = int(changes["recurring"])
         if "occurred_at" in changes:
             columns["occurred_at"] = micros(changes["occurred_at"])
-        texts = {name: to_data(changes[name]) for name in TEXT_FIELDS if name in changes}
+        texts = {name: to_data(changes[name]) for name in ENTRY_TEXTS if name in changes}
         return [RowChange("amend", {
             "entry_id": event.entry_id.hex, "at": micros(recorded(event)),
             "changes": dumps(to_data(changes)), "reason": dumps(to_data(event.reason)),
@@ -92,9 +88,17 @@ class TimelineProjection(LedgerProjection[TimelineStore]):
                                       "at": micros(recorded(event)),
                                       "reason": dumps(to_data(event.reason))})]
 
+    def new_entry_row(self, event: Any, timezone: str) -> dict[str, Any]:
+        """The row an entry-creating event will make, before it is saved (the 201
+        reply is rendered from it, by the reader's own code)."""
+        self._timezones[event.originator_id] = timezone
+        [change] = self.changes_for(event, 0)
+        return dict(change.args)
+
     @staticmethod
     def entry(event: Any, kind: str, occurred_at: int, **fields: Any) -> RowChange:
-        texts = {name: to_data(getattr(event, name)) for name in TEXT_FIELDS
+        """The row every kind shares; `fields` are the kind's own columns."""
+        texts = {name: to_data(getattr(event, name)) for name in KINDS[kind].texts
                  if getattr(event, name, None) is not None}
         private = getattr(event, "visibility", Visibility.SHARED) is Visibility.PRIVATE
         row: dict[str, Any] = {

@@ -15,20 +15,15 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from ledger.domain.places import AMENDMENT_REASON, RESOLUTION_NOTE, entry_text
+from ledger.domain.kinds import ENTRY_TEXTS, KINDS
+from ledger.domain.places import AMENDMENT_REASON, entry_text
 from ledger.infra.sealing import Opener
 from projections.audience import Audience, audience_of
 from projections.encoding import from_micros, micros, open_at, without_sealed
+from projections.entry_fields import KIND_FIELDS, Seen
 from projections.views.timeline import TimelineStore
 
-TEXTS_BY_KIND = {
-    "need": ("need", "feeling", "situation"),
-    "care": ("description",),
-    "acknowledgement": ("note",),
-    "check_in": ("note",),
-    "moment": ("text",),
-}
-TEXT_NAMES = frozenset(n for names in TEXTS_BY_KIND.values() for n in names)
+TEXT_NAMES = frozenset(ENTRY_TEXTS)
 ERASED = None  # what an erased word reads as: the field is present, its words are gone
 FAR_FUTURE = 2**62  # "now and ever after", for reads of the present state
 
@@ -65,6 +60,13 @@ class TimelineReader:
         if row is None:
             return None
         return self.items([row], audience, FAR_FUTURE, FAR_FUTURE, opener)[0]
+
+    def render_new(self, row: dict[str, Any], opener: Opener) -> dict[str, Any]:
+        """An entry just recorded, from the row its event makes: no answers, no
+        acknowledgement, no amendments yet; the same code as every read."""
+        fresh = {"shared_at": None, "resolved_at": None, "resolution_note": None,
+                 "amended_at": None, "retracted_at": None, "retraction_reason": None, **row}
+        return self.item(fresh, {}, {}, {}, FAR_FUTURE, FAR_FUTURE, opener)
 
     def items(self, rows: list[Any], audience: Audience, as_of: int, known_at: int,
               opener: Opener) -> list[dict[str, Any]]:
@@ -114,51 +116,12 @@ class TimelineReader:
         }
         if row["original_recorded_at"]:
             item["originally_recorded_at"] = from_micros(row["original_recorded_at"])
-        for name in TEXTS_BY_KIND[kind]:
+        for name in KINDS[kind].texts:
             item[name] = open_at(fields["texts"].get(name), entry_text(ledger, entry, name),
                                  opener)
-        item.update(self.kind_fields(kind, row, fields, responses, acks, as_of, known_at, opener))
+        item.update(KIND_FIELDS[kind](Seen(row, fields, responses.get(entry, []),
+                                           acks.get(entry, []), as_of, known_at, opener)))
         return item
-
-    def kind_fields(self, kind: str, row: Any, fields: dict[str, Any],
-                    responses: dict[str, list[Any]], acks: dict[str, list[Any]], as_of: int,
-                    known_at: int, opener: Opener) -> dict[str, Any]:
-        entry_id = row["entry_id"]
-        if kind == "need":
-            resolved = row["resolved_at"] is not None and row["resolved_at"] <= min(as_of,
-                                                                                    known_at)
-            return {
-                "support_type": fields["support_type"], "intensity": fields["intensity"],
-                "recurring": bool(fields["recurring"]),
-                "status": row["status"] if resolved else "open",
-                "resolved_at": from_micros(row["resolved_at"]) if resolved else None,
-                "resolution_note": open_at(json.loads(row["resolution_note"]),
-                                           entry_text(row["ledger_id"], entry_id,
-                                                      RESOLUTION_NOTE), opener)
-                if resolved and row["resolution_note"] else None,
-                "responses": [{"id": str(UUID(r["entry_id"])), "author": str(UUID(r["author"])),
-                               "occurred_at": from_micros(r["occurred_at"])}
-                              for r in responses.get(entry_id, [])],
-            }
-        if kind == "care":
-            ack = next(iter(acks.get(entry_id, [])), None)
-            return {
-                "to": str(UUID(row["receiver"])), "support_type": fields["support_type"],
-                "in_response_to": str(UUID(row["in_response_to"])) if row["in_response_to"]
-                else None,
-                "quiet": bool(row["quiet"]),
-                "acknowledgement": None if ack is None else {
-                    "id": str(UUID(ack["entry_id"])), "adequacy": ack["adequacy"],
-                    "note": open_at(json.loads(ack["texts"]).get("note"),
-                                    entry_text(ack["ledger_id"], ack["entry_id"], "note"),
-                                    opener),
-                    "recorded_at": from_micros(ack["recorded_at"])},
-            }
-        if kind == "acknowledgement":
-            return {"care_id": str(UUID(row["care_id"])), "adequacy": fields["adequacy"]}
-        if kind == "check_in":
-            return {"week": row["week"], "felt_supported": fields["felt_supported"]}
-        return {"moment_kind": row["moment_kind"]}
 
     @staticmethod
     def fields_known_at(row: Any, amendments: list[Any], known_at: int) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from web import ops
 from web.api import register_api
 from web.errors import register_errors
 from web.http import register_http
+from web.kinds import check_kinds_served
 from web.metrics import register_metrics
 from web.pages import register_pages
 from web.services import EXTENSION, WebServices
@@ -26,6 +27,7 @@ API_VERSION = "v1"
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    check_kinds_served()
     app = Flask(__name__)
     app.config.update(
         API_TITLE=API_TITLE, API_VERSION=API_VERSION, OPENAPI_VERSION="3.1.0",

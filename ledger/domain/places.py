@@ -12,6 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from ledger.domain.kinds import ENTRY_TEXTS, KINDS
+
+__all__ = ["ENTRY_TEXTS", "TEXT_POSITIONS", "Place", "TextPosition"]
+
 
 @dataclass(frozen=True)
 class Place:
@@ -29,7 +33,6 @@ class Place:
         return f"ebbflow sealed v2|{key_id}|{self.owner}|{self.item or ''}|{self.field}".encode()
 
 
-ENTRY_TEXTS = ("need", "feeling", "situation", "description", "note", "text")
 AMENDMENT_REASON = "amendment_reason"
 RETRACTION_REASON = "retraction_reason"
 RESOLUTION_NOTE = "resolution_note"
@@ -74,11 +77,7 @@ TEXT_POSITIONS: dict[str, tuple[TextPosition, ...]] = {
                TextPosition(("display_name",), "actor", "display_name")),
     "PartnerJoined": (TextPosition(("display_name",), "partner_id", "display_name"),),
     "PartnerClaimed": (TextPosition(("display_name",), "partner_id", "display_name"),),
-    "NeedExpressed": _entry("need", "feeling", "situation"),
-    "CareOffered": _entry("description"),
-    "CareAcknowledged": _entry("note"),
-    "CheckedIn": _entry("note"),
-    "MomentShared": _entry("text"),
+    **{kind.event: _entry(*kind.texts) for kind in KINDS.values()},
     "NeedMet": (TextPosition(("note",), "need_id", RESOLUTION_NOTE),),
     "NeedWithdrawn": (TextPosition(("note",), "need_id", RESOLUTION_NOTE),),
     "EntryAmended": (*(TextPosition(("changes", name), "entry_id", name) for name in ENTRY_TEXTS),

@@ -7,13 +7,13 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
+from ledger.domain.kinds import KINDS
 from projections.export.writer import ExportSource, timeline_items
 
 COLUMNS = ("id", "kind", "author", "author_name", "occurred_at", "recorded_at", "visibility",
            "support_type", "intensity", "recurring", "quiet", "status", "in_response_to",
            "care_id", "adequacy", "felt_supported", "week", "moment_kind", "words", "feeling",
            "situation", "amended", "retracted")
-WORDS = ("need", "description", "text", "note")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -29,7 +29,7 @@ def stream_csv(source: ExportSource, names: dict[str, str]) -> Iterator[str]:
 
 
 def row(item: dict[str, Any], names: dict[str, str]) -> list[Any]:
-    words = next((item[k] for k in WORDS if item.get(k) is not None), "")
+    words = item.get(KINDS[item["kind"]].words) or ""
     author = item["author"].replace("-", "")
     values = {**item, "author_name": names.get(author, ""), "words": words}
     return [cell(values.get(c)) for c in COLUMNS]

@@ -10,6 +10,7 @@ from typing import Any
 
 from fpdf import FPDF
 
+from ledger.domain.kinds import KINDS
 from ledger.domain.weeks import week_of
 from projections.export.writer import ExportSource, timeline_items
 
@@ -164,8 +165,7 @@ def timeline_table(report: Report, source: ExportSource, names: dict[str, str]) 
             report.say(f"The timeline stops here after {TIMELINE_CAP} entries; the JSON or CSV "
                        "export holds all of them.")
             break
-        words = next((item[k] for k in ("need", "description", "text", "note")
-                      if item.get(k)), "")
+        words = item.get(KINDS[item["kind"]].words) or ""
         who = names.get(str(item["author"]).replace("-", ""), "(erased)")
         report.say(f"{item['occurred_at'][:10]}  {who}  {item['kind'].replace('_', ' ')}  "
                    f"{words}"[:300], 4.2)

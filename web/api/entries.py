@@ -9,6 +9,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 from flask import Response, g
 from flask_smorest import Blueprint
+from marshmallow import Schema
 
 from web.api import schemas
 from web.api.preconditions import expected_version
@@ -18,6 +19,10 @@ from web.services import services
 
 blp = Blueprint("entries", __name__, url_prefix="/api/v1/ledgers/<uuid:ledger_id>",
                 description="Needs, care, acknowledgements, check-ins, moments")
+ENTRY_INPUTS: dict[str, type[Schema]] = {  # one request schema per kind of entry (kinds.py)
+    "need": schemas.NeedIn, "care": schemas.CareIn, "acknowledgement": schemas.AcknowledgementIn,
+    "check_in": schemas.CheckInIn, "moment": schemas.MomentIn,
+}
 
 
 def record_entry(ledger_id: UUID, command: Callable[..., Any], **arguments: Any) -> Response:
@@ -27,9 +32,8 @@ def record_entry(ledger_id: UUID, command: Callable[..., Any], **arguments: Any)
 
     def render(aggregates: Sequence[Aggregate]) -> tuple[dict[str, Any], str]:
         event = last_event(aggregates)
-        body = entry_body(event, opener, getattr(aggregates[0], "timezone", "UTC"))
-        return body, entry_location(event) if hasattr(event, "entry_id") else \
-            f"/api/v1/ledgers/{ledger_id}/entries/{body['id']}"
+        timezone = getattr(aggregates[0], "timezone", "UTC")
+        return entry_body(event, services().reading, opener, timezone), entry_location(event)
 
     return recorded_reply(
         status=201, schema=schemas.one(schemas.EntryOut), render=render, ledger_id=ledger_id,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_wtf.csrf import CSRFProtect
 
+from ledger.domain.kinds import KINDS
 from web.pages import account, counsellor, home, ledgers
 from web.pages.common import blp
 from web.pages.session import load_session
@@ -18,6 +19,7 @@ def register_pages(app: Flask) -> None:
     csrf = CSRFProtect(app)
     app.config["WTF_CSRF_TIME_LIMIT"] = None  # a form lives as long as its page session
     app.register_blueprint(blp)
+    app.jinja_env.globals["entry_kinds"] = KINDS  # what each kind is called, its words
     for endpoint, view in app.view_functions.items():
         if not endpoint.startswith("pages."):
             csrf.exempt(view)  # the API authenticates with bearer tokens, not cookies

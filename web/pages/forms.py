@@ -128,3 +128,9 @@ class LeaveForm(FormSchema):
     forget_me = fields.Boolean(load_default=False)
     confirm = fields.Boolean(required=True, validate=validate.Equal(
         True, error="tick the box to confirm you are leaving"))
+
+
+ENTRY_FORMS: dict[str, type[FormSchema]] = {  # one form per kind of entry (kinds.py)
+    "need": NeedForm, "care": CareForm, "acknowledgement": AcknowledgementForm,
+    "check_in": CheckInForm, "moment": MomentForm,
+}

@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 
 from ledger.domain.exceptions import Conflict, Invalid, NotFound
 from ledger.domain.guards import MAX_SHARE_LIFETIME
+from ledger.domain.kinds import KINDS
 from ledger.domain.weeks import WEEK_PATTERN, next_week, week_of, week_start
 from projections.balance_query import weeks_between
 from projections.encoding import micros
@@ -36,7 +37,6 @@ from web.pages.session import signed_in
 from web.services import services
 
 TIMELINE_PAGE = 30
-KINDS = ("need", "care", "acknowledgement", "check_in", "moment")
 SUPPORT_TYPES = ("emotional", "informational", "esteem", "practical")
 
 
