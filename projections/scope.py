@@ -167,6 +167,10 @@ class Reading:
     def __init__(self, reads: ReadModels, keys: KeyRing) -> None:
         self.reads, self.keys = reads, keys
 
+    def opener(self, ledger_id: UUID) -> Opener:
+        """Opens the words of this ledger only (a reply built from a pending event)."""
+        return self.keys.ledger_opener(ledger_id)
+
     def new_entry(self, event: Any, timezone: str) -> dict[str, Any]:
         """How a partner's reads will show the entry this event records (the 201)."""
         projection = TimelineProjection(self.reads.views["timeline"])

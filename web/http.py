@@ -72,11 +72,12 @@ def authenticate() -> None:
 
 
 def check_path_resources() -> None:
-    """A ledger, entry or share the caller may not see is 404, before the body is read."""
+    """A ledger, entry or share the caller may not see is 404, before the body is read.
+    The ledger stays on `g.ledger` for the request: it is loaded once."""
     args = request.view_args or {}
     if "ledger_id" not in args:
         return
-    ledger = services().ledger.get_ledger(args["ledger_id"], g.account_id)
+    ledger = g.ledger = services().ledger.get_ledger(args["ledger_id"], g.account_id)
     for name in ENTRY_PATH_ARGS:
         if name in args:
             ledger.visible_entry(g.account_id, args[name], include_retracted=True)

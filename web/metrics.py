@@ -5,7 +5,6 @@ are right whichever process projects."""
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -21,6 +20,7 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from ledger.infra.config import ServerSettings
 from web.access_log import ROUTE_KEY, method_label
 
 REQUESTS = Counter("ebbflow_http_requests_total", "HTTP requests answered",
@@ -87,7 +87,7 @@ class ProjectionCollector:
 
 def metrics_response(positions: Any, dead_letters: Any) -> Response:
     registry = CollectorRegistry()
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if ServerSettings.from_env().metrics_dir:
         MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     else:
         from prometheus_client import REGISTRY

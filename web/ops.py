@@ -10,7 +10,6 @@ nginx.conf keeps it off the public side in any case).
 from __future__ import annotations
 
 import hmac
-import os
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
@@ -20,12 +19,11 @@ from web.metrics import metrics_response
 from web.services import services
 
 blp = Blueprint("ops", __name__)
-DEFAULT_MAX_LAG = 1000
 
 
 def positions() -> tuple[int, dict[str, int]]:
     """The log's head and each view's position (raises if the database is down)."""
-    head = int(services().ledger.recorder.max_notification_id() or 0)
+    head = services().ledger.max_position()
     return head, {name: position_of(view) for name, view in services().reads.views.items()}
 
 
@@ -50,7 +48,7 @@ def pages_unservable() -> list[str]:
 
 @blp.route("/readyz")
 def readyz() -> Response:
-    bound = int(os.environ.get("EBBFLOW_READY_MAX_LAG", DEFAULT_MAX_LAG))
+    bound = services().settings.ready_max_lag
     reasons = pages_unservable()
     try:
         head, views = positions()
@@ -81,7 +79,7 @@ def unready(reasons: list[str]) -> Response:
 
 @blp.route("/metrics")
 def metrics() -> Response:
-    expected = os.environ.get("EBBFLOW_METRICS_TOKEN", "")
+    expected = services().settings.metrics_token
     if expected:
         given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
         if not hmac.compare_digest(given.encode(), expected.encode()):

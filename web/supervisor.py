@@ -18,9 +18,10 @@ import threading
 import time
 from pathlib import Path
 
-GUNICORN_CONFIG = Path(os.environ.get(
-    "EBBFLOW_GUNICORN_CONFIG",
-    Path(__file__).resolve().parents[1] / "deploy" / "gunicorn.conf.py"))
+from ledger.infra.config import ServerSettings
+
+GUNICORN_CONFIG = Path(ServerSettings.from_env().gunicorn_config or
+                       Path(__file__).resolve().parents[1] / "deploy" / "gunicorn.conf.py")
 RESTART_DELAY = 1.0
 STOP_TIMEOUT = 10.0
 logger = logging.getLogger("ebbflow.serve")

@@ -36,7 +36,7 @@ from ledger.domain.places import (
     Place,
 )
 from ledger.domain.values import Outcome, SealedText
-from ledger.infra.sealing import Sealer, ledger_key_id, partner_key_id
+from ledger.infra.sealing import Sealer, fingerprint, ledger_key_id, partner_key_id
 
 ERASED = "(these words were erased before the export)"
 
@@ -63,6 +63,10 @@ class ImportPlan:
 
 
 class ImportCommands(CoreApplication):
+    def export_key_fingerprint(self) -> str:
+        """What a partner compares with a file's key, read out of band."""
+        return fingerprint(self.trusted_export_keys()[0])
+
     def trusted_export_keys(self) -> list[str]:
         """The public keys whose exports this instance imports: its own, and those the
         operator lists (EBBFLOW_TRUSTED_EXPORT_KEYS, base64 Ed25519)."""

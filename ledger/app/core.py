@@ -22,6 +22,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
+from ledger.app.replies import Replies
 from ledger.domain.accounts import Account
 from ledger.domain.exceptions import Conflict, NotFound, PreconditionFailed
 from ledger.domain.ledger import Ledger
@@ -72,6 +73,7 @@ class CoreApplication(Application[UUID]):
                             ErasureJournal(settings.erasure_log))
         self.passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_cost)
         self.tokens = Tokens(store, clock)
+        self.replies = Replies(store, self.keys)
         self.locks = AggregateLocks()
         self.on_recorded: list[Callable[[list[Any]], None]] = []  # e.g. the appends metric
 

@@ -24,6 +24,38 @@ AGGREGATE_CACHE_SIZE = 200  # ledgers per process; a 100k-entry one is ~50 MB in
 
 
 @dataclass(frozen=True)
+class ServerSettings:
+    """How the web tier is served (gunicorn, `ebbflow serve`): read here like every
+    other setting, without the instance's keys, which the server master never needs."""
+
+    bind: str = "127.0.0.1:8000"  # EBBFLOW_BIND
+    workers: int = 2  # EBBFLOW_WORKERS (default 2 per CPU)
+    threads: int = 4  # EBBFLOW_THREADS (default max(4, 2 per CPU))
+    worker_timeout: int = 30  # EBBFLOW_WORKER_TIMEOUT, seconds
+    forwarded_allow_ips: str = "127.0.0.1"  # EBBFLOW_FORWARDED_ALLOW_IPS
+    log_level: str = "INFO"  # EBBFLOW_LOG_LEVEL
+    ratelimit_storage_url: str = "memory://"  # EBBFLOW_RATELIMIT_STORAGE_URL
+    metrics_dir: str | None = None  # PROMETHEUS_MULTIPROC_DIR (`ebbflow serve` sets one)
+    gunicorn_config: str | None = None  # EBBFLOW_GUNICORN_CONFIG
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ServerSettings:
+        env = os.environ if environ is None else environ
+        cpus = os.cpu_count() or 1
+        return cls(
+            bind=env.get("EBBFLOW_BIND", "127.0.0.1:8000"),
+            workers=int(env.get("EBBFLOW_WORKERS", str(cpus * 2))),
+            threads=int(env.get("EBBFLOW_THREADS", str(max(4, cpus * 2)))),
+            worker_timeout=int(env.get("EBBFLOW_WORKER_TIMEOUT", "30")),
+            forwarded_allow_ips=env.get("EBBFLOW_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            log_level=env.get("EBBFLOW_LOG_LEVEL", "INFO"),
+            ratelimit_storage_url=env.get("EBBFLOW_RATELIMIT_STORAGE_URL") or "memory://",
+            metrics_dir=env.get("PROMETHEUS_MULTIPROC_DIR") or None,
+            gunicorn_config=env.get("EBBFLOW_GUNICORN_CONFIG") or None,
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     cipher_key: str
@@ -40,6 +72,8 @@ class Settings:
     proxies: int = 0  # EBBFLOW_PROXIES: reverse proxies in front whose X-Forwarded-* count
     hsts: bool = False  # EBBFLOW_HSTS: served over TLS (Strict-Transport-Security, Secure)
     ratelimit_storage_url: str = "memory://"  # EBBFLOW_RATELIMIT_STORAGE_URL
+    ready_max_lag: int = 1000  # EBBFLOW_READY_MAX_LAG: /readyz's bound on a view's lag
+    metrics_token: str = ""  # EBBFLOW_METRICS_TOKEN: when set, /metrics wants it
 
     @property
     def erasure_log(self) -> Path:
@@ -85,6 +119,8 @@ class Settings:
             proxies=int(env.get("EBBFLOW_PROXIES", "0")),
             hsts=env.get("EBBFLOW_HSTS", "") == "1",
             ratelimit_storage_url=env.get("EBBFLOW_RATELIMIT_STORAGE_URL") or "memory://",
+            ready_max_lag=int(env.get("EBBFLOW_READY_MAX_LAG", "1000")),
+            metrics_token=env.get("EBBFLOW_METRICS_TOKEN", ""),
         )
 
     @property

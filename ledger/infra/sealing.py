@@ -263,6 +263,12 @@ def _open_with(key: bytes, sealed: SealedText, place: Place) -> str:
     return AESGCM(key).decrypt(sealed.nonce, sealed.ciphertext, bound).decode()
 
 
+def fingerprint(public_key_b64: str) -> str:
+    """What people compare to recognise a public key: 8 groups of 4 hex digits."""
+    raw = hashlib.sha256(base64.b64decode(public_key_b64)).hexdigest()[:32]
+    return " ".join(raw[i : i + 4] for i in range(0, 32, 4))
+
+
 def derive_key(instance_key: bytes, info: bytes) -> bytes:
     """A key for one purpose, derived from the instance key (HKDF-SHA256)."""
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(instance_key)

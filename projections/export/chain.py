@@ -21,6 +21,10 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from ledger.infra.sealing import fingerprint
+
+__all__ = ["FORMAT", "FORMAT_V1", "Verdict", "canonical", "fingerprint", "sign", "verify"]
+
 FORMAT_V1 = "ebbflow.export/1"
 FORMAT = "ebbflow.export/2"
 SIGNED_FIELDS: dict[str, tuple[str, ...]] = {
@@ -59,12 +63,6 @@ def public_key_text(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
     public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
     raw = public.public_bytes(Encoding.Raw, PublicFormat.Raw)
     return base64.b64encode(raw).decode()
-
-
-def fingerprint(public_key_b64: str) -> str:
-    """What the app shows, to compare with a file's key: 8 groups of 4 hex digits."""
-    raw = hashlib.sha256(base64.b64decode(public_key_b64)).hexdigest()[:32]
-    return " ".join(raw[i : i + 4] for i in range(0, 32, 4))
 
 
 def sign(key: Ed25519PrivateKey, document: dict[str, Any], head: str) -> dict[str, str]:

@@ -54,8 +54,9 @@ def build_pdf(source: ExportSource, names: dict[str, str]) -> bytes:
     report.say("This report shows how care flowed between the partners over time. It is "
                "not a score: there is no debt and no winner.")
     balance = source.reads.balance(end) or {}
+    frames = source.reads.series(max(start, end - timedelta(weeks=CHART_WEEKS_MAX)), end, end, 1)
     if scope.shows("balance"):
-        chart(report, source, start, end, names, balance)
+        chart(report, frames, names, balance)
         figures(report, balance, names)
     if scope.shows("turns"):
         report.face("B", 12)
@@ -69,16 +70,14 @@ def build_pdf(source: ExportSource, names: dict[str, str]) -> bytes:
             report.say(f"From the week of {turn['at']:%d %B %Y}, more of the care flowed "
                        f"from {giver} to {other}.")
     if scope.shows("check_ins"):
-        check_in_trend(report, source, start, end, names)
+        check_in_trend(report, frames, names)
     if scope.shows("timeline"):
         timeline_table(report, source, names)
     return bytes(report.output())
 
 
-def chart(report: Report, source: ExportSource, start: datetime, end: datetime,
-          names: dict[str, str], balance: dict[str, Any]) -> None:
-    frames = source.reads.series(max(start, end - timedelta(weeks=CHART_WEEKS_MAX)), end,
-                                 end, 1)
+def chart(report: Report, frames: list[dict[str, Any]], names: dict[str, str],
+          balance: dict[str, Any]) -> None:
     report.face("B", 12)
     report.say("Care each way, week by week", 7)
     ids = list(balance["partners"])
@@ -139,9 +138,7 @@ def window_weeks(balance: dict[str, Any]) -> int:
     return int((window["to"] - window["from"]).days // 7 + 1)
 
 
-def check_in_trend(report: Report, source: ExportSource, start: datetime, end: datetime,
-                   names: dict[str, str]) -> None:
-    frames = source.reads.series(max(start, end - timedelta(weeks=CHART_WEEKS_MAX)), end, end, 1)
+def check_in_trend(report: Report, frames: list[dict[str, Any]], names: dict[str, str]) -> None:
     report.face("B", 12)
     report.say("Check-ins: how supported each felt (0–10)", 7)
     report.face("", 9)

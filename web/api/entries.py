@@ -27,8 +27,7 @@ ENTRY_INPUTS: dict[str, type[Schema]] = {  # one request schema per kind of entr
 
 def record_entry(ledger_id: UUID, command: Callable[..., Any], **arguments: Any) -> Response:
     """Runs one entry command for the caller and answers the entry it recorded."""
-    app = services().ledger
-    opener = app.keys.ledger_opener(ledger_id)
+    opener = services().reading.opener(ledger_id)
 
     def render(aggregates: Sequence[Aggregate]) -> tuple[dict[str, Any], str]:
         event = last_event(aggregates)

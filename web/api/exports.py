@@ -46,7 +46,7 @@ def moment(value: date | datetime | None, timezone: str) -> datetime | None:
 def export(query: dict[str, Any], ledger_id: UUID) -> Response:
     """Everything I may see, with my own private entries only if I ask; recorded."""
     app = services().ledger
-    timezone = app.get_ledger(ledger_id, g.account_id).timezone
+    timezone = g.ledger.timezone
     scope = ReadScope.partner(
         ledger_id, g.account_id, own_private=query["include_private"],
         sections=tuple(s for s in query["sections"].split(",") if s),

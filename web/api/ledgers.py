@@ -64,7 +64,7 @@ def my_ledgers() -> dict[str, Any]:
 @blp.response(200, schemas.LedgerOut)
 def one_ledger(ledger_id: UUID) -> Response:
     """One ledger, with its version as a strong ETag."""
-    ledger = services().ledger.get_ledger(ledger_id, g.account_id)
+    ledger = g.ledger  # loaded by the gate
     return reply(200, schemas.one(schemas.LedgerOut).dump(ledger_body(ledger)),
                  etag=f'"{ledger.version}"')
 

@@ -133,7 +133,7 @@ def events(query: dict[str, Any], ledger_id: UUID) -> Response:
 def timeline(query: dict[str, Any], ledger_id: UUID) -> Response:
     """Entries with their derived state, newest first."""
     position = wait_for_views(query, "timeline")
-    timezone = services().ledger.get_ledger(ledger_id, g.account_id).timezone
+    timezone = g.ledger.timezone
     scope = scope_of(ledger_id, query)
     after = decode_cursor(query.get("cursor"), scope, list)
     filters = {
@@ -189,7 +189,7 @@ def balance(query: dict[str, Any], ledger_id: UUID) -> Response:
 def series(query: dict[str, Any], ledger_id: UUID) -> Response:
     """One balance frame per ISO week (at most 520): the replay."""
     position = wait_for_views(query, "balance")
-    timezone = services().ledger.get_ledger(ledger_id, g.account_id).timezone
+    timezone = g.ledger.timezone
     start, end = (from_micros(bound(query[k], timezone) or 0) for k in ("from_", "to"))
     now = services().ledger.clock()
     if start > now:

@@ -18,9 +18,9 @@ from flask import Response, g, request
 from marshmallow import Schema
 
 from ledger.app.core import Recorded
+from ledger.app.replies import ReplyKey
 from ledger.domain.exceptions import Conflict, Invalid
 from ledger.domain.ledger import Ledger
-from ledger.infra.stores.tables import IdempotentResponse
 from web.services import services
 
 KEY_HEADER = "Idempotency-Key"
@@ -28,25 +28,12 @@ STALE_CLAIM_SECONDS = 60
 Render = Callable[[Sequence[Aggregate]], tuple[dict[str, Any], str | None]]
 
 
-@dataclass(frozen=True)
-class Scope:
-    account_id: str
-    method: str
-    path: str
-    key: str
-    body_hash: str
-
-    @property
-    def context(self) -> str:
-        return f"{self.account_id}|{self.method}|{self.path}|{self.key}"
-
-
 @dataclass
 class Capture:
     status: int
     schema: Schema
     render: Render
-    scope: Scope | None
+    scope: ReplyKey | None
     ledger_id: UUID | None
     body: dict[str, Any] = field(default_factory=dict)
     location: str | None = None
@@ -61,19 +48,10 @@ class Capture:
             self.ledger_id, self.version = ledger.id, ledger.version
         if self.scope is None:
             return {}
-        scope, reply = self.scope, dict(self.body)
-        etag, location, status = self.etag(), self.location, self.status
-
-        def seal(position: int) -> str:
-            stored = {"status": status, "body": {**reply, "position": position}, "etag": etag,
-                      "location": location}
-            return services().ledger.keys.encrypt_record(json.dumps(stored).encode(),
-                                                         scope.context)
-
-        return {"idempotency": IdempotentResponse(
-            account_id=scope.account_id, method=scope.method, path=scope.path, key=scope.key,
-            ledger_id=self.ledger_id.hex if self.ledger_id else None, status=self.status,
-            seal=seal)}
+        stored = {"status": self.status, "body": dict(self.body), "etag": self.etag(),
+                  "location": self.location}
+        return {"idempotency": services().ledger.replies.to_store(
+            self.scope, self.ledger_id.hex if self.ledger_id else None, self.status, stored)}
 
     def etag(self) -> str | None:
         return f'"{self.version}"' if self.ledger_id is not None and self.version else None
@@ -106,7 +84,8 @@ def recorded_reply(*, status: int, schema: Schema, render: Render, command: Comm
     return response
 
 
-def run_once(scope: Scope | None, capture: Capture, command: Command) -> tuple[Response, bool]:
+def run_once(scope: ReplyKey | None, capture: Capture,
+             command: Command) -> tuple[Response, bool]:
     """With a scope: the stored reply if this key was already used, otherwise the command
     with its reply stored in the events' transaction (the key released if it fails).
     Answers the reply and whether the command ran (False for a repeat)."""
@@ -119,13 +98,12 @@ def run_once(scope: Scope | None, capture: Capture, command: Command) -> tuple[R
         recorded = command(capture.prepare)
     except BaseException:
         if scope is not None:
-            store: Any = services().ledger.recorder
-            store.release_idempotency(scope.account_id, scope.method, scope.path, scope.key)
+            services().ledger.replies.release(scope)
         raise
     return capture.finish(recorded), True
 
 
-def idempotency_scope() -> Scope | None:
+def idempotency_scope() -> ReplyKey | None:
     key = request.headers.get(KEY_HEADER)
     if key is None:
         return None
@@ -133,30 +111,28 @@ def idempotency_scope() -> Scope | None:
         raise Invalid.field(KEY_HEADER, "must be 1 to 255 characters")
     body = request.get_json(silent=True)
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return Scope(g.account_id.hex, request.method, request.path, key,
-                 hashlib.sha256(canonical.encode()).hexdigest())
+    return ReplyKey(g.account_id.hex, request.method, request.path, key,
+                    hashlib.sha256(canonical.encode()).hexdigest())
 
 
-def claim(scope: Scope) -> Response | None:
+def claim(scope: ReplyKey) -> Response | None:
     """Takes the key, or answers the stored reply; 422 for another body, 409 in flight."""
-    store: Any = services().ledger.recorder
+    replies = services().ledger.replies
     now = int(time.time() * 1_000_000)
     for _ in range(2):
-        record = store.idempotency_record(scope.account_id, scope.method, scope.path, scope.key)
-        if record is not None:
-            if record["body_hash"] != scope.body_hash:
+        found = replies.find(scope)
+        if found is not None:
+            if found.body_hash != scope.body_hash:
                 raise Invalid.field(KEY_HEADER, "was already used with another body")
-            if record["state"] == "erased":
+            if found.state == "erased":
                 raise Conflict("this request was already recorded; its stored reply was "
                                "erased with a partner's words")
-            if record["state"] == "done":
-                stored = json.loads(services().ledger.keys.decrypt_record(
-                    record["response"], scope.context))
+            if found.reply is not None:
+                stored = found.reply
                 return reply(stored["status"], stored["body"], stored["etag"],
                              stored["location"])
-            if record["claimed_at"] >= now - STALE_CLAIM_SECONDS * 1_000_000:
+            if found.claimed_at >= now - STALE_CLAIM_SECONDS * 1_000_000:
                 raise Conflict("a request with this Idempotency-Key is still in progress")
-        if store.claim_idempotency(scope.account_id, scope.method, scope.path, scope.key,
-                                   scope.body_hash, now, now - STALE_CLAIM_SECONDS * 1_000_000):
+        if replies.claim(scope, now, now - STALE_CLAIM_SECONDS * 1_000_000):
             return None
     raise Conflict("a request with this Idempotency-Key is still in progress")

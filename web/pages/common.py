@@ -14,7 +14,8 @@ from flask import Blueprint, g, request
 from marshmallow import Schema, ValidationError
 
 from ledger.app.core import Recorded
-from web.api.replies import Capture, Scope, run_once
+from ledger.app.replies import ReplyKey
+from web.api.replies import Capture, run_once
 
 blp = Blueprint("pages", __name__)
 TIMEZONES = ("UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "Europe/Madrid",
@@ -46,7 +47,7 @@ def once(run: Callable[[Callable[..., dict[str, Any]] | None], Recorded | Any]) 
         return True
     body = {k: v for k, v in request.form.items() if k not in ("csrf_token", "submission_id")}
     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
-    scope = Scope(g.account_id.hex, "POST", request.path, f"page:{submission[:64]}", digest)
+    scope = ReplyKey(g.account_id.hex, "POST", request.path, f"page:{submission[:64]}", digest)
     capture = Capture(303, Schema(), lambda aggregates: ({}, None), None, None)
     _, ran = run_once(scope, capture, run)
     return ran

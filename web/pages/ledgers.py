@@ -26,7 +26,6 @@ from ledger.domain.kinds import KINDS
 from ledger.domain.weeks import WEEK_PATTERN, next_week, week_of, week_start
 from projections.balance_query import weeks_between
 from projections.encoding import micros
-from projections.export.chain import fingerprint, public_key_text
 from projections.scope import SECTIONS, ReadScope
 from services.exports import FORMATS, partner_export
 from services.shares import list_shares
@@ -105,7 +104,8 @@ def ledger_live(ledger_id: UUID) -> Response:
     every few seconds and fetches the timeline again when it moves (deploy/README.md
     says why polling rather than server-sent events)."""
     app = services().ledger
-    app.get_ledger(ledger_id, g.account_id)  # 404 unless I am a partner
+    if ledger_id.hex not in app.get_account(g.account_id).ledgers:  # the account, not the
+        abort(404)  # ledger: a poll every 3 s per open page need not load a whole ledger
     position = services().reading.for_partner(ledger_id, g.account_id).latest_position(
         micros(app.clock()))
     response = jsonify({"position": position})
@@ -305,7 +305,7 @@ def export_page(ledger_id: UUID) -> str | Response | tuple[str, int]:
     app = services().ledger
     ledger = app.get_ledger(ledger_id, g.account_id)
     summary = app.describe(ledger)
-    fingerprint_text = fingerprint(public_key_text(app.keys.signing_key()))
+    fingerprint_text = app.export_key_fingerprint()
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         fmt = request.form.get("format", "json")
