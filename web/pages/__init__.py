@@ -8,11 +8,12 @@ from flask import Flask, request
 from flask_wtf.csrf import CSRFProtect
 
 from ledger.domain.kinds import KINDS
-from web.pages import account, counsellor, home, ledgers
+from web.pages import account, counsellor, entries, home, ledgers, sharing
 from web.pages.common import blp
 from web.pages.session import load_session
 
-ROUTE_MODULES = (account, counsellor, home, ledgers)  # imported for their routes on `blp`
+# imported for their routes on `blp`
+ROUTE_MODULES = (account, counsellor, entries, home, ledgers, sharing)
 
 
 def register_pages(app: Flask) -> None:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -15,23 +14,18 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from werkzeug.wrappers import Response
 
 from ledger.domain.exceptions import Conflict, Invalid, NotFound
-from ledger.domain.guards import MAX_SHARE_LIFETIME
 from ledger.domain.kinds import KINDS
 from ledger.domain.weeks import WEEK_PATTERN, next_week, week_of, week_start
 from projections.balance_query import weeks_between
 from projections.encoding import micros
-from projections.scope import SECTIONS, ReadScope
-from services.exports import FORMATS, partner_export
-from services.shares import list_shares
 from web.pages import forms
 from web.pages.charts import build_chart
-from web.pages.common import TIMEZONES, blp, load_form, new_submission_id, once
+from web.pages.common import TIMEZONES, blp, load_form, new_submission_id
 from web.pages.session import signed_in
 from web.services import services
 
@@ -175,82 +169,6 @@ def parse_after(value: str | None) -> tuple[int, str] | None:
         abort(400)
 
 
-# ------------------------------------------------------------------ entry forms
-
-def record_from_form(ledger_id: UUID, schema: forms.FormSchema, command: Callable[..., Any],
-                     **extra: Any) -> Response | tuple[str, int]:
-    """Validates the form, records once (Post/Redirect/Get), or shows the errors."""
-    ledger = services().ledger.get_ledger(ledger_id, g.account_id)
-    schema.context = {"timezone": ledger.timezone}
-    data, errors = load_form(schema)
-    if not errors:
-        try:
-            once(lambda prepare: command(ledger_id, g.account_id, **data, **extra,
-                                         **({"prepare": prepare} if prepare else {})))
-        except Invalid as error:
-            errors = error.errors
-        else:
-            return redirect(url_for("pages.ledger_home", ledger_id=ledger_id) + "#timeline", 303)
-    return render_template("pages/ledger.html",
-                           **home_context(ledger_id, errors, dict(request.form))), 422
-
-
-@blp.route("/ledgers/<uuid:ledger_id>/needs", methods=["POST"])
-@signed_in
-def post_need(ledger_id: UUID) -> Response | tuple[str, int]:
-    return record_from_form(ledger_id, forms.NeedForm(), services().ledger.express_need)
-
-
-@blp.route("/ledgers/<uuid:ledger_id>/care", methods=["POST"])
-@signed_in
-def post_care(ledger_id: UUID) -> Response | tuple[str, int]:
-    return record_from_form(ledger_id, forms.CareForm(), services().ledger.offer_care)
-
-
-@blp.route("/ledgers/<uuid:ledger_id>/care/<uuid:care_id>/acknowledgement", methods=["POST"])
-@signed_in
-def post_acknowledgement(ledger_id: UUID, care_id: UUID) -> Response | tuple[str, int]:
-    return record_from_form(ledger_id, forms.AcknowledgementForm(),
-                            services().ledger.acknowledge_care, care_id=care_id)
-
-
-@blp.route("/ledgers/<uuid:ledger_id>/needs/<uuid:need_id>/resolution", methods=["POST"])
-@signed_in
-def post_resolution(ledger_id: UUID, need_id: UUID) -> Response | tuple[str, int]:
-    return record_from_form(ledger_id, forms.ResolutionForm(), services().ledger.resolve_need,
-                            need_id=need_id)
-
-
-@blp.route("/ledgers/<uuid:ledger_id>/check-ins", methods=["POST"])
-@signed_in
-def post_check_in(ledger_id: UUID) -> Response | tuple[str, int]:
-    return record_from_form(ledger_id, forms.CheckInForm(), services().ledger.check_in)
-
-
-@blp.route("/ledgers/<uuid:ledger_id>/moments", methods=["POST"])
-@signed_in
-def post_moment(ledger_id: UUID) -> Response | tuple[str, int]:
-    return record_from_form(ledger_id, forms.MomentForm(), services().ledger.share_moment)
-
-
-@blp.route("/ledgers/<uuid:ledger_id>/entries/<uuid:entry_id>/amend", methods=["POST"])
-@signed_in
-def post_amendment(ledger_id: UUID, entry_id: UUID) -> Response | tuple[str, int]:
-    def amend(ledger_id: UUID, actor: UUID, field: str, value: str, reason: str,
-              **kwargs: Any) -> Any:
-        return services().ledger.amend_entry(ledger_id, actor, entry_id=entry_id,
-                                             changes={field: value}, reason=reason, **kwargs)
-
-    return record_from_form(ledger_id, forms.AmendForm(), amend)
-
-
-@blp.route("/ledgers/<uuid:ledger_id>/entries/<uuid:entry_id>/retract", methods=["POST"])
-@signed_in
-def post_retraction(ledger_id: UUID, entry_id: UUID) -> Response | tuple[str, int]:
-    return record_from_form(ledger_id, forms.RetractForm(), services().ledger.retract_entry,
-                            entry_id=entry_id)
-
-
 # ------------------------------------------------------------------ the ledger itself
 
 @blp.route("/ledgers/<uuid:ledger_id>/pause", methods=["POST"])
@@ -294,82 +212,3 @@ def leave(ledger_id: UUID) -> str | Response | tuple[str, int]:
             return redirect(url_for("pages.my_ledgers"), 303)
     return render_template("pages/leave.html", ledger=summary, errors=errors), \
         422 if errors else 200
-
-
-# ------------------------------------------------------------------ export
-
-@blp.route("/ledgers/<uuid:ledger_id>/export", methods=["GET", "POST"])
-@signed_in
-def export_page(ledger_id: UUID) -> str | Response | tuple[str, int]:
-    """The export dialog; a POST answers the file itself (and records the export)."""
-    app = services().ledger
-    ledger = app.get_ledger(ledger_id, g.account_id)
-    summary = app.describe(ledger)
-    fingerprint_text = app.export_key_fingerprint()
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        fmt = request.form.get("format", "json")
-        sections = tuple(s for s in request.form.getlist("sections") if s in SECTIONS)
-        if fmt not in FORMATS:
-            errors["format"] = ["choose JSON or CSV"]
-        if not sections:
-            errors["sections"] = ["choose at least one section"]
-        if not errors:
-            scope = ReadScope.partner(ledger_id, g.account_id, sections=sections,
-                                      own_private=bool(request.form.get("include_private")))
-            file = partner_export(app, services().reading, ledger_id, g.account_id, fmt, scope)
-            response = Response(stream_with_context(file.chunks), mimetype=file.mimetype)
-            response.headers["Content-Disposition"] = file.content_disposition
-            return response
-    return render_template("pages/export.html", ledger=summary, sections=SECTIONS,
-                           fingerprint=fingerprint_text, errors=errors), 422 if errors else 200
-
-
-# ------------------------------------------------------------------ counsellor shares
-
-@blp.route("/ledgers/<uuid:ledger_id>/shares", methods=["GET", "POST"])
-@signed_in
-def shares_page(ledger_id: UUID) -> str | Response | tuple[str, int]:
-    """Ask for a counsellor share, approve or revoke one, see each share's visits."""
-    app = services().ledger
-    summary = app.describe(app.get_ledger(ledger_id, g.account_id))
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        label = request.form.get("label", "").strip()
-        days = request.form.get("days", "30")
-        sections = [s for s in request.form.getlist("sections") if s in SECTIONS]
-        if not label or len(label) > 80:
-            errors["label"] = ["give the share a name of 1 to 80 characters"]
-        if not days.isdigit() or not 1 <= int(days) <= MAX_SHARE_LIFETIME.days:
-            errors["days"] = [f"between 1 and {MAX_SHARE_LIFETIME.days} days"]
-        if not errors:
-            try:
-                app.request_share(ledger_id, g.account_id, label=label, sections=sections,
-                                  expires_at=app.clock() + timedelta(days=int(days)),
-                                  include_private=bool(request.form.get("include_private")))
-            except (Invalid, Conflict) as error:
-                errors = error.errors if isinstance(error, Invalid) else {"_form": [str(error)]}
-            else:
-                return redirect(url_for("pages.shares_page", ledger_id=ledger_id), 303)
-    listed = list_shares(app, services().reads, ledger_id, g.account_id)
-    names = summary.names()
-    return render_template("pages/shares.html", ledger=summary, shares=listed, errors=errors,
-                           sections=SECTIONS, me=g.account_id, names=names,
-                           max_days=MAX_SHARE_LIFETIME.days,
-                           pending_view=services().reads.position() < app.max_position()), \
-        422 if errors else 200
-
-
-@blp.route("/ledgers/<uuid:ledger_id>/shares/<uuid:share_id>/approve", methods=["POST"])
-@signed_in
-def approve_share_page(ledger_id: UUID, share_id: UUID) -> Response:
-    services().ledger.approve_share(ledger_id, g.account_id, share_id=share_id,
-                                    include_private=bool(request.form.get("include_private")))
-    return redirect(url_for("pages.shares_page", ledger_id=ledger_id), 303)
-
-
-@blp.route("/ledgers/<uuid:ledger_id>/shares/<uuid:share_id>/revoke", methods=["POST"])
-@signed_in
-def revoke_share_page(ledger_id: UUID, share_id: UUID) -> Response:
-    services().ledger.revoke_share(ledger_id, g.account_id, share_id=share_id)
-    return redirect(url_for("pages.shares_page", ledger_id=ledger_id), 303)
