@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
+from ledger.domain.exceptions import NotFound
 from ledger.infra.encoding_time import from_micros, micros
 
 TOKEN_BYTES = 32
@@ -84,6 +85,11 @@ class Tokens:
         self._store.revoke_tokens(account_id.hex, micros(self._clock()),
                                   token_id.hex if token_id else None)
 
+    def revoke_one(self, account_id: UUID, token_id: UUID) -> None:
+        """One of the account's live tokens; another's, an unknown or a revoked one is
+        not found."""
+        if not self._store.revoke_tokens(account_id.hex, micros(self._clock()), token_id.hex):
+            raise NotFound("token not found")
     def revoke_others(self, account_id: UUID, keep: UUID | None) -> None:
         """Every token and session of the account but `keep` (the one in use)."""
         self._store.revoke_other_tokens(account_id.hex, micros(self._clock()),

@@ -83,6 +83,8 @@ ROWS: dict[tuple[str, str], tuple[str, Any]] = {
     ("/api/v1/ledgers/<uuid:ledger_id>/shares", "GET"): ("/api/v1/ledgers/{ledger}/shares", None),
     ("/api/v1/ledgers/<uuid:ledger_id>/shares/<uuid:share_id>/approval", "POST"): (
         "/api/v1/ledgers/{ledger}/shares/{share}/approval", {}),
+    ("/api/v1/ledgers/<uuid:ledger_id>/shares/<uuid:share_id>", "GET"): (
+        "/api/v1/ledgers/{ledger}/shares/{share}", None),
     ("/api/v1/ledgers/<uuid:ledger_id>/shares/<uuid:share_id>", "DELETE"): (
         "/api/v1/ledgers/{ledger}/shares/{share}", None),
     ("/api/v1/openapi.json", "GET"): ("/api/v1/openapi.json", None),

@@ -1,5 +1,6 @@
 """schemathesis against the app's own OpenAPI document (bounded examples): no 5xx,
-and every documented response matches its schema, for an authenticated partner."""
+and every documented response matches its schema, media type and required headers, for
+an authenticated partner."""
 
 from __future__ import annotations
 
@@ -9,11 +10,17 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+)
 
 from tests.api.conftest import Api
 
 EXAMPLES_PER_OPERATION = 12
+CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance,
+          response_headers_conformance]
 SKIPPED = {("DELETE", "/api/v1/accounts/me"), ("DELETE", "/api/v1/tokens"),
            ("DELETE", "/api/v1/tokens/current")}  # they would end the session under test
 
@@ -36,9 +43,7 @@ def test_no_operation_answers_5xx_or_breaks_its_schema(api: Api) -> None:
             if case.path_parameters and "ledger_id" in case.path_parameters:
                 case.path_parameters["ledger_id"] = ledger_id
             response = case.call(headers=headers)
-            case.validate_response(response, checks=[not_a_server_error,
-                                                     response_schema_conformance,
-                                                     content_type_conformance])
+            case.validate_response(response, checks=CHECKS)
 
         check()
         ran.append(f"{operation.method.upper()} {operation.path}")
@@ -65,9 +70,7 @@ def test_stateful_sequences_never_answer_5xx_or_break_their_schemas(api: Api) ->
             calls.append(f"{case.method.upper()} {case.path}")
 
         def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
-            case.validate_response(response, checks=[not_a_server_error,
-                                                     response_schema_conformance,
-                                                     content_type_conformance])
+            case.validate_response(response, checks=CHECKS)
 
     # generate only: replaying a failure for shrinking meets a different app state, which
     # hypothesis reports as flaky data; a failure is reported as found, unshrunk

@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema
 
 from web.api import schemas
+from web.api.document import CREATED, declares
 from web.api.preconditions import expected_version
 from web.api.render import entry_body, entry_location, last_event
 from web.api.replies import recorded_reply
@@ -35,7 +36,7 @@ def record_entry(ledger_id: UUID, command: Callable[..., Any], **arguments: Any)
         return entry_body(event, services().reading, opener, timezone), entry_location(event)
 
     return recorded_reply(
-        status=201, schema=schemas.one(schemas.EntryOut), render=render, ledger_id=ledger_id,
+        status=201, schema=schemas.one(schemas.EntryReplyOut), render=render, ledger_id=ledger_id,
         command=lambda prepare: command(ledger_id, g.account_id, **arguments,
                                         expected_version=expected_version(), prepare=prepare),
     )
@@ -43,7 +44,8 @@ def record_entry(ledger_id: UUID, command: Callable[..., Any], **arguments: Any)
 
 @blp.route("/needs", methods=["POST"])
 @blp.arguments(schemas.NeedIn())
-@blp.response(201, schemas.EntryOut)
+@blp.response(201, schemas.EntryReplyOut, headers=CREATED)
+@declares(409, idempotency_key=True, if_match=True)
 def express_need(body: dict[str, Any], ledger_id: UUID) -> Response:
     """Express a need."""
     return record_entry(ledger_id, services().ledger.express_need, **body)
@@ -51,7 +53,8 @@ def express_need(body: dict[str, Any], ledger_id: UUID) -> Response:
 
 @blp.route("/care", methods=["POST"])
 @blp.arguments(schemas.CareIn())
-@blp.response(201, schemas.EntryOut)
+@blp.response(201, schemas.EntryReplyOut, headers=CREATED)
+@declares(409, idempotency_key=True, if_match=True)
 def offer_care(body: dict[str, Any], ledger_id: UUID) -> Response:
     """Offer care to the other partner, perhaps answering one of their needs."""
     return record_entry(ledger_id, services().ledger.offer_care, **body)
@@ -59,23 +62,26 @@ def offer_care(body: dict[str, Any], ledger_id: UUID) -> Response:
 
 @blp.route("/care/<uuid:care_id>/acknowledgement", methods=["POST"])
 @blp.arguments(schemas.AcknowledgementIn())
-@blp.response(201, schemas.EntryOut)
-def acknowledge(body: dict[str, Any], ledger_id: UUID, care_id: UUID) -> Response:
+@blp.response(201, schemas.EntryReplyOut, headers=CREATED)
+@declares(403, 409, idempotency_key=True, if_match=True)
+def acknowledge_care(body: dict[str, Any], ledger_id: UUID, care_id: UUID) -> Response:
     """Say whether the care I received was too little, right or too much."""
     return record_entry(ledger_id, services().ledger.acknowledge_care, care_id=care_id, **body)
 
 
 @blp.route("/needs/<uuid:need_id>/resolution", methods=["POST"])
 @blp.arguments(schemas.ResolutionIn())
-@blp.response(201, schemas.EntryOut)
-def resolve(body: dict[str, Any], ledger_id: UUID, need_id: UUID) -> Response:
+@blp.response(201, schemas.EntryReplyOut, headers=CREATED)
+@declares(403, 409, idempotency_key=True, if_match=True)
+def resolve_need(body: dict[str, Any], ledger_id: UUID, need_id: UUID) -> Response:
     """Mark my need met or withdrawn."""
     return record_entry(ledger_id, services().ledger.resolve_need, need_id=need_id, **body)
 
 
 @blp.route("/check-ins", methods=["POST"])
 @blp.arguments(schemas.CheckInIn())
-@blp.response(201, schemas.EntryOut)
+@blp.response(201, schemas.EntryReplyOut, headers=CREATED)
+@declares(409, idempotency_key=True, if_match=True)
 def check_in(body: dict[str, Any], ledger_id: UUID) -> Response:
     """Check in for a week (default: this week in the ledger's time zone)."""
     return record_entry(ledger_id, services().ledger.check_in, **body)
@@ -83,7 +89,8 @@ def check_in(body: dict[str, Any], ledger_id: UUID) -> Response:
 
 @blp.route("/moments", methods=["POST"])
 @blp.arguments(schemas.MomentIn())
-@blp.response(201, schemas.EntryOut)
+@blp.response(201, schemas.EntryReplyOut, headers=CREATED)
+@declares(409, idempotency_key=True, if_match=True)
 def share_moment(body: dict[str, Any], ledger_id: UUID) -> Response:
     """Share good news, an appreciation or a repair."""
     return record_entry(ledger_id, services().ledger.share_moment, **body)
@@ -91,8 +98,9 @@ def share_moment(body: dict[str, Any], ledger_id: UUID) -> Response:
 
 @blp.route("/entries/<uuid:entry_id>/amendments", methods=["POST"])
 @blp.arguments(schemas.AmendmentIn())
-@blp.response(201, schemas.EntryOut)
-def amend(body: dict[str, Any], ledger_id: UUID, entry_id: UUID) -> Response:
+@blp.response(201, schemas.EntryReplyOut, headers=CREATED)
+@declares(403, 409, idempotency_key=True, if_match=True)
+def amend_entry(body: dict[str, Any], ledger_id: UUID, entry_id: UUID) -> Response:
     """Amend one of my entries (a new event; the original stays in the history)."""
     return record_entry(ledger_id, services().ledger.amend_entry, entry_id=entry_id,
                         changes=body["changes"], reason=body["reason"])
@@ -100,8 +108,9 @@ def amend(body: dict[str, Any], ledger_id: UUID, entry_id: UUID) -> Response:
 
 @blp.route("/entries/<uuid:entry_id>/retraction", methods=["POST"])
 @blp.arguments(schemas.RetractionIn())
-@blp.response(201, schemas.EntryOut)
-def retract(body: dict[str, Any], ledger_id: UUID, entry_id: UUID) -> Response:
+@blp.response(201, schemas.EntryReplyOut, headers=CREATED)
+@declares(403, 409, idempotency_key=True, if_match=True)
+def retract_entry(body: dict[str, Any], ledger_id: UUID, entry_id: UUID) -> Response:
     """Retract one of my entries: it leaves the views, flagged in the raw history."""
     return record_entry(ledger_id, services().ledger.retract_entry, entry_id=entry_id,
                         reason=body["reason"])

@@ -13,6 +13,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from ledger.domain.weeks import zone
 from projections.scope import SECTIONS, ReadScope
 from services.exports import FORMATS, partner_export
+from web.api.document import declares
 from web.api.fields import DateOrTime
 from web.services import services
 
@@ -42,8 +43,11 @@ def moment(value: date | datetime | None, timezone: str) -> datetime | None:
 
 @blp.route("/export", methods=["GET"])
 @blp.arguments(ExportQuery(), location="query", unknown=RAISE)
-@blp.response(200, description="The export file (attachment)")
-def export(query: dict[str, Any], ledger_id: UUID) -> Response:
+@blp.response(200, description="The export file, as an attachment: JSON (an "
+                               "`ebbflow.export/2` document, signed), CSV or PDF.")
+@blp.doc(responses={200: {"content": {mimetype: {} for mimetype in FORMATS.values()}}})
+@declares(409, 503)  # recorded first (ExportTaken); the file waits for the views to hold it
+def export_ledger(query: dict[str, Any], ledger_id: UUID) -> Response:
     """Everything I may see, with my own private entries only if I ask; recorded."""
     app = services().ledger
     timezone = g.ledger.timezone

@@ -68,6 +68,14 @@ class UTCDateTime(fields.DateTime):
 class DateOrTime(fields.Field[Any]):
     """`YYYY-MM-DD` (the start of that day in the ledger's time zone) or RFC 3339."""
 
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = {"anyOf": [{"type": "string", "format": "date"},
+                              {"type": "string", "format": "date-time"}],
+                    "description": "A date (YYYY-MM-DD: the start of that day in the ledger's "
+                                   "time zone) or an RFC 3339 time with an offset.",
+                    **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+
     def _deserialize(self, value: Any, attr: str | None, data: Any,
                      **kwargs: Any) -> date | datetime:
         if not isinstance(value, str):

@@ -9,13 +9,15 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 from flask import Response, g
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from ledger.app.commands_partnership import new_invite_code
 from ledger.domain.exceptions import Invalid
 from ledger.domain.ledger import Ledger
 from web.api import schemas
+from web.api.document import CREATED, VERSIONED, declares
 from web.api.preconditions import expected_version
-from web.api.replies import recorded_reply, reply
+from web.api.replies import no_content, recorded_reply, reply
 from web.http import json_body
 from web.imports import import_plan
 from web.services import services
@@ -34,7 +36,8 @@ def the_ledger(aggregates: Sequence[Aggregate]) -> Ledger:
 
 @blp.route("/ledgers", methods=["POST"])
 @blp.arguments(schemas.LedgerIn())
-@blp.response(201, schemas.LedgerOut)
+@blp.response(201, schemas.NewLedgerOut, headers=CREATED)
+@declares(idempotency_key=True)
 def open_ledger(body: dict[str, Any]) -> Response:
     """Open a ledger; the invite code is shown only here and when re-issued."""
     code = new_invite_code()
@@ -45,15 +48,16 @@ def open_ledger(body: dict[str, Any]) -> Response:
                 f"/api/v1/ledgers/{ledger.id}")
 
     return recorded_reply(
-        status=201, schema=schemas.one(schemas.LedgerOut), render=render,
+        status=201, schema=schemas.one(schemas.NewLedgerOut), render=render,
         command=lambda prepare: services().ledger.open_ledger(
             g.account_id, body["name"], body["timezone"], code=code, prepare=prepare)[0],
     )
 
 
 @blp.route("/ledgers", methods=["GET"])
+@blp.arguments(schemas.NoQuery(), location="query", unknown=RAISE)
 @blp.response(200, schemas.LedgerListOut)
-def my_ledgers() -> dict[str, Any]:
+def list_ledgers(_query: dict[str, Any]) -> dict[str, Any]:
     """The ledgers I am a partner in."""
     app = services().ledger
     return {"items": [ledger_body(app.get_ledger(summary.id, g.account_id))
@@ -61,8 +65,9 @@ def my_ledgers() -> dict[str, Any]:
 
 
 @blp.route("/ledgers/<uuid:ledger_id>", methods=["GET"])
-@blp.response(200, schemas.LedgerOut)
-def one_ledger(ledger_id: UUID) -> Response:
+@blp.arguments(schemas.NoQuery(), location="query", unknown=RAISE)
+@blp.response(200, schemas.LedgerOut, headers=VERSIONED)
+def get_ledger(_query: dict[str, Any], ledger_id: UUID) -> Response:
     """One ledger, with its version as a strong ETag."""
     ledger = g.ledger  # loaded by the gate
     return reply(200, schemas.one(schemas.LedgerOut).dump(ledger_body(ledger)),
@@ -70,14 +75,16 @@ def one_ledger(ledger_id: UUID) -> Response:
 
 
 @blp.route("/ledgers/<uuid:ledger_id>/invite", methods=["POST"])
-@blp.response(201, schemas.InviteOut)
+@blp.response(201, schemas.InviteOut, headers=CREATED)
+@declares(409, idempotency_key=True, if_match=True)
 def issue_invite(ledger_id: UUID) -> Response:
     """Issue a new invite code (replacing the previous one)."""
     code = new_invite_code()
 
-    def render(aggregates: Sequence[Aggregate]) -> tuple[dict[str, Any], None]:
+    def render(aggregates: Sequence[Aggregate]) -> tuple[dict[str, Any], str]:
         ledger = the_ledger(aggregates)
-        return {"invite_code": code, "invite_expires_at": ledger.invite_expires_at}, None
+        return ({"invite_code": code, "invite_expires_at": ledger.invite_expires_at},
+                f"/api/v1/ledgers/{ledger_id}/invite")
 
     return recorded_reply(
         status=201, schema=schemas.one(schemas.InviteOut), render=render, ledger_id=ledger_id,
@@ -88,19 +95,21 @@ def issue_invite(ledger_id: UUID) -> Response:
 
 @blp.route("/ledgers/<uuid:ledger_id>/invite", methods=["DELETE"])
 @blp.response(204)
+@declares(409)
 def revoke_invite(ledger_id: UUID) -> Response:
     """Revoke the open invite code."""
     services().ledger.revoke_invite(ledger_id, g.account_id)
-    return Response(status=204)
+    return no_content()
 
 
 @blp.route("/ledgers/join", methods=["POST"])
 @blp.arguments(schemas.JoinIn())
-@blp.response(200, schemas.LedgerOut)
-def join(body: dict[str, Any]) -> Response:
+@blp.response(200, schemas.LedgerReplyOut, headers=VERSIONED)
+@declares(404, 409, idempotency_key=True)
+def join_ledger(body: dict[str, Any]) -> Response:
     """Join a ledger with an invite code."""
     return recorded_reply(
-        status=200, schema=schemas.one(schemas.LedgerOut),
+        status=200, schema=schemas.one(schemas.LedgerReplyOut),
         render=lambda aggregates: (ledger_body(the_ledger(aggregates)), None),
         command=lambda prepare: services().ledger.join(g.account_id, body["invite_code"],
                                                        prepare=prepare),
@@ -108,7 +117,10 @@ def join(body: dict[str, Any]) -> Response:
 
 
 @blp.route("/ledgers/import", methods=["POST"])
-@blp.response(201, schemas.LedgerOut)
+@blp.response(201, schemas.LedgerReplyOut, headers=CREATED)
+@blp.doc(requestBody={"required": True, "content": {
+    "application/json": {"schema": "ExportDocument"}}})
+@declares(429)
 def import_ledger() -> Response:
     """Restore a complete, intact export signed by this instance as a new ledger of mine:
     I take the exporting partner's place; the other becomes a placeholder a new invite can
@@ -121,8 +133,8 @@ def import_ledger() -> Response:
                        services().settings.import_max_events)
     recorded = app.import_export(plan, g.account_id)
     ledger = services().ledger.get_ledger(recorded.id or UUID(int=0), g.account_id)
-    body = schemas.one(schemas.LedgerOut).dump({**ledger_body(ledger),
-                                                "position": recorded.position})
+    body = schemas.one(schemas.LedgerReplyOut).dump({**ledger_body(ledger),
+                                                     "position": recorded.position})
     return reply(201, body, etag=f'"{ledger.version}"', location=f"/api/v1/ledgers/{ledger.id}")
 
 
@@ -130,7 +142,7 @@ def _action(ledger_id: UUID, name: str) -> Response:
     app = services().ledger
     command = getattr(app, name)
     return recorded_reply(
-        status=200, schema=schemas.one(schemas.LedgerOut), ledger_id=ledger_id,
+        status=200, schema=schemas.one(schemas.LedgerReplyOut), ledger_id=ledger_id,
         render=lambda aggregates: (ledger_body(the_ledger(aggregates)), None),
         command=lambda prepare: command(ledger_id, g.account_id, expected_version(),
                                         prepare=prepare),
@@ -138,27 +150,31 @@ def _action(ledger_id: UUID, name: str) -> Response:
 
 
 @blp.route("/ledgers/<uuid:ledger_id>/pause", methods=["POST"])
-@blp.response(200, schemas.LedgerOut)
-def pause(ledger_id: UUID) -> Response:
+@blp.response(200, schemas.LedgerReplyOut, headers=VERSIONED)
+@declares(409, idempotency_key=True, if_match=True)
+def pause_ledger(ledger_id: UUID) -> Response:
     """Pause the ledger: nothing new is recorded until the same partner resumes."""
     return _action(ledger_id, "pause")
 
 
 @blp.route("/ledgers/<uuid:ledger_id>/resume", methods=["POST"])
-@blp.response(200, schemas.LedgerOut)
-def resume(ledger_id: UUID) -> Response:
+@blp.response(200, schemas.LedgerReplyOut, headers=VERSIONED)
+@declares(403, 409, idempotency_key=True, if_match=True)
+def resume_ledger(ledger_id: UUID) -> Response:
     """Resume a ledger I paused."""
     return _action(ledger_id, "resume")
 
 
 @blp.route("/ledgers/<uuid:ledger_id>/departure", methods=["POST"])
 @blp.arguments(schemas.DepartureIn())
-@blp.response(200, schemas.LedgerOut)
-def depart(body: dict[str, Any], ledger_id: UUID) -> Response:
-    """Leave the ledger; with forget_me, everything I wrote in it becomes unreadable."""
+@blp.response(200, schemas.LedgerReplyOut, headers=VERSIONED)
+@declares(idempotency_key=True)
+def leave_ledger(body: dict[str, Any], ledger_id: UUID) -> Response:
+    """Leave the ledger; with forget_me, everything I wrote in it becomes unreadable. The
+    answer is the ledger as I last saw it, with me departed."""
     response = recorded_reply(
-        status=200, schema=schemas.one(schemas.LedgerOut), ledger_id=ledger_id,
-        render=lambda aggregates: ({"id": ledger_id}, None),
+        status=200, schema=schemas.one(schemas.LedgerReplyOut), ledger_id=ledger_id,
+        render=lambda aggregates: (ledger_body(the_ledger(aggregates)), None),
         command=lambda prepare: services().ledger.leave(ledger_id, g.account_id,
                                                         body["forget_me"], prepare=prepare),
     )

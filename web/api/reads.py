@@ -9,8 +9,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from flask import Response, g
@@ -29,6 +30,7 @@ from web.services import services
 blp = Blueprint("reads", __name__, url_prefix="/api/v1/ledgers/<uuid:ledger_id>",
                 description="History, timeline, balance and replay")
 WAIT_SECONDS = 5.0
+Found = TypeVar("Found")
 
 
 def wait_for_views(query: dict[str, Any], view: str) -> int:
@@ -108,10 +110,27 @@ def scope_of(ledger_id: UUID, query: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
+def find_in_view(query: dict[str, Any], view: str, find: Callable[[], Found | None],
+                 missing: str) -> tuple[Found, int]:
+    """An item the ledger knows (the gate checked) as a view shows it, with the view's
+    position: if the view does not show it yet, it waits for the view to reach the
+    head of the log (read your writes without `min_position`)."""
+    wait_for_views(query, view)
+    found = find()
+    if found is None:
+        head = services().ledger.max_position()
+        if not services().reads.wait_for(head, WAIT_SECONDS, view):
+            raise NotReady()
+        found = find()
+    if found is None:
+        raise NotFound(missing)
+    return found, services().reads.position_of(view)  # read after: it covers the item
+
+
 @blp.route("/events", methods=["GET"])
 @blp.arguments(schemas.EventsQuery(), location="query", unknown=RAISE)
 @blp.response(200, schemas.EventPageOut)
-def events(query: dict[str, Any], ledger_id: UUID) -> Response:
+def list_events(query: dict[str, Any], ledger_id: UUID) -> Response:
     """The raw history I may see, oldest first; `after` is an exclusive log position."""
     position = wait_for_views(query, "history")
     known_at = micros(moment(query, "known_at"))
@@ -130,7 +149,7 @@ def events(query: dict[str, Any], ledger_id: UUID) -> Response:
 @blp.route("/timeline", methods=["GET"])
 @blp.arguments(schemas.TimelineQuery(), location="query", unknown=RAISE)
 @blp.response(200, schemas.EntryPageOut)
-def timeline(query: dict[str, Any], ledger_id: UUID) -> Response:
+def read_timeline(query: dict[str, Any], ledger_id: UUID) -> Response:
     """Entries with their derived state, newest first."""
     position = wait_for_views(query, "timeline")
     timezone = g.ledger.timezone
@@ -154,28 +173,19 @@ def timeline(query: dict[str, Any], ledger_id: UUID) -> Response:
 
 @blp.route("/entries/<uuid:entry_id>", methods=["GET"])
 @blp.arguments(schemas.WaitQuery(), location="query", unknown=RAISE)
-@blp.response(200, schemas.EntryOut)
-def entry(query: dict[str, Any], ledger_id: UUID, entry_id: UUID) -> Response:
+@blp.response(200, schemas.EntryReplyOut)
+def get_entry(query: dict[str, Any], ledger_id: UUID, entry_id: UUID) -> Response:
     """One entry as the timeline shows it now. The entry is known to the ledger (the
     gate checked), so a read right after its 201 waits for the timeline to show it."""
-    wait_for_views(query, "timeline")
-    reads = my_reads(ledger_id)
-    found = reads.entry(entry_id)
-    if found is None:
-        head = services().ledger.max_position()
-        if not services().reads.wait_for(head, WAIT_SECONDS, "timeline"):
-            raise NotReady()
-        found = reads.entry(entry_id)
-    if found is None:
-        raise NotFound("entry not found")
-    position = services().reads.position_of("timeline")  # read after: it covers the entry
-    return reply(200, schemas.one(schemas.EntryOut).dump({**found, "position": position}))
+    found, position = find_in_view(query, "timeline", lambda: my_reads(ledger_id).entry(entry_id),
+                                   "entry not found")
+    return reply(200, schemas.one(schemas.EntryReplyOut).dump({**found, "position": position}))
 
 
 @blp.route("/balance", methods=["GET"])
 @blp.arguments(schemas.BalanceQuery(), location="query", unknown=RAISE)
 @blp.response(200, schemas.BalanceOut)
-def balance(query: dict[str, Any], ledger_id: UUID) -> Response:
+def read_balance(query: dict[str, Any], ledger_id: UUID) -> Response:
     """How care has flowed each way over a window of weeks, and where it turned."""
     position = wait_for_views(query, "balance")
     result = my_reads(ledger_id).balance(moment(query, "as_of"), query["window_weeks"])
@@ -186,7 +196,7 @@ def balance(query: dict[str, Any], ledger_id: UUID) -> Response:
 @blp.route("/balance/series", methods=["GET"])
 @blp.arguments(schemas.SeriesQuery(), location="query", unknown=RAISE)
 @blp.response(200, schemas.SeriesOut)
-def series(query: dict[str, Any], ledger_id: UUID) -> Response:
+def read_balance_series(query: dict[str, Any], ledger_id: UUID) -> Response:
     """One balance frame per ISO week (at most 520): the replay."""
     position = wait_for_views(query, "balance")
     timezone = g.ledger.timezone

@@ -73,6 +73,13 @@ def reply(status: int, body: dict[str, Any], etag: str | None = None,
     return response
 
 
+def no_content() -> Response:
+    """204, with no body and so no Content-Type."""
+    response = Response(status=204)
+    del response.headers["Content-Type"]
+    return response
+
+
 Command = Callable[[Callable[[Sequence[Aggregate]], dict[str, Any]]], Recorded]
 
 

@@ -12,11 +12,12 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
 from projections.scope import SECTIONS
-from services.shares import list_shares
+from services.shares import list_shares as shares_of
+from web.api.document import CREATED, VERSIONED, declares
 from web.api.fields import Name, StrictBoolean, UTCDateTime
-from web.api.reads import wait_for_views
-from web.api.replies import recorded_reply
-from web.api.schemas import WaitQuery, one
+from web.api.reads import find_in_view, wait_for_views
+from web.api.replies import no_content, recorded_reply, reply
+from web.api.schemas import WaitQuery, choice, one
 from web.services import services
 
 blp = Blueprint("shares", __name__, url_prefix="/api/v1/ledgers/<uuid:ledger_id>",
@@ -40,21 +41,20 @@ class ApprovalIn(Schema):
 
 
 class ShareOut(Schema):
-    id = fields.UUID(dump_only=True)
+    id = fields.UUID(dump_only=True, required=True)
     label = fields.String(dump_only=True, allow_none=True)
-    status = fields.String(dump_only=True)
+    status = choice(("pending", "active", "revoked", "expired"), required=True)
     requested_by = fields.UUID(dump_only=True)
     approved_by = fields.UUID(dump_only=True, allow_none=True)
     expires_at = UTCDateTime(dump_only=True)
-    sections = fields.List(fields.String(), dump_only=True)
+    sections = fields.List(choice(SECTIONS), dump_only=True)
     from_ = fields.String(data_key="from", attribute="from", dump_only=True, allow_none=True)
     to = fields.String(dump_only=True, allow_none=True)
-    url = fields.String(dump_only=True, allow_none=True, metadata={
+    url = fields.String(dump_only=True, allow_none=True, required=True, metadata={
         "description": "The counsellor's link, shown to the two partners while the share "
                        "is active (null for a share approved before links were derived "
                        "again: revoke it and ask for a new one)."})
-    revoked_because = fields.String(dump_only=True, allow_none=True, validate=validate.OneOf(
-        ["revoked", "partner_left"]), metadata={
+    revoked_because = choice(("revoked", "partner_left"), allow_none=True, metadata={
         "description": "Why a revoked share ended: a partner revoked it, or a partner left "
                        "the ledger (which revokes every share)."})
     private_entries_of = fields.List(fields.UUID(), dump_only=True, metadata={
@@ -64,23 +64,31 @@ class ShareOut(Schema):
     position = fields.Integer(dump_only=True)
 
 
+class ShareReplyOut(ShareOut):
+    """One share as a write or a read of it answers, with the log position it reflects."""
+
+    position = fields.Integer(dump_only=True, required=True)
+
+
 class ShareListOut(Schema):
-    items = fields.List(fields.Nested(ShareOut), dump_only=True)
+    items = fields.List(fields.Nested(ShareOut), dump_only=True, required=True)
 
 
 @blp.route("/shares", methods=["POST"])
 @blp.arguments(ShareIn())
-@blp.response(201, ShareOut)
+@blp.response(201, ShareReplyOut, headers=CREATED)
+@declares(409, idempotency_key=True)
 def request_share(body: dict[str, Any], ledger_id: UUID) -> Response:
     """Ask for a counsellor share; the other partner approves it."""
-    def render(aggregates: Sequence[Aggregate]) -> tuple[dict[str, Any], None]:
+    def render(aggregates: Sequence[Aggregate]) -> tuple[dict[str, Any], str]:
         event: Any = aggregates[0].pending_events[-1]
-        return {"id": event.share_id, "label": body["label"], "status": "pending",
-                "requested_by": g.account_id, "expires_at": body["expires_at"],
-                "sections": body["sections"], "url": None, "accesses": 0}, None
+        return ({"id": event.share_id, "label": body["label"], "status": "pending",
+                 "requested_by": g.account_id, "expires_at": body["expires_at"],
+                 "sections": body["sections"], "url": None, "accesses": 0},
+                f"/api/v1/ledgers/{ledger_id}/shares/{event.share_id}")
 
     return recorded_reply(
-        status=201, schema=one(ShareOut), render=render, ledger_id=ledger_id,
+        status=201, schema=one(ShareReplyOut), render=render, ledger_id=ledger_id,
         command=lambda prepare: services().ledger.request_share(
             ledger_id, g.account_id, label=body["label"], expires_at=body["expires_at"],
             sections=body["sections"], scope_from=body.get("from_"), scope_to=body.get("to"),
@@ -90,23 +98,37 @@ def request_share(body: dict[str, Any], ledger_id: UUID) -> Response:
 @blp.route("/shares", methods=["GET"])
 @blp.arguments(WaitQuery(), location="query", unknown=RAISE)
 @blp.response(200, ShareListOut)
-def shares(query: dict[str, Any], ledger_id: UUID) -> dict[str, Any]:
+def list_shares(query: dict[str, Any], ledger_id: UUID) -> dict[str, Any]:
     """Every share of this ledger, with its counsellor url once active, and accesses."""
     wait_for_views(query, "history")
-    return {"items": list_shares(services().ledger, services().reads, ledger_id,
-                                 g.account_id)}
+    return {"items": shares_of(services().ledger, services().reads, ledger_id, g.account_id)}
+
+
+@blp.route("/shares/<uuid:share_id>", methods=["GET"])
+@blp.arguments(WaitQuery(), location="query", unknown=RAISE)
+@blp.response(200, ShareReplyOut)
+def get_share(query: dict[str, Any], ledger_id: UUID, share_id: UUID) -> Response:
+    """One share as the list shows it: where a new share's Location points."""
+    def find() -> dict[str, Any] | None:
+        return next((share for share in shares_of(services().ledger, services().reads,
+                                                  ledger_id, g.account_id)
+                     if share["id"] == share_id), None)
+
+    found, position = find_in_view(query, "history", find, "share not found")
+    return reply(200, one(ShareReplyOut).dump({**found, "position": position}))
 
 
 @blp.route("/shares/<uuid:share_id>/approval", methods=["POST"])
-@blp.arguments(ApprovalIn())
-@blp.response(200, ShareOut)
-def approve(body: dict[str, Any], ledger_id: UUID, share_id: UUID) -> Response:
+@blp.arguments(ApprovalIn(), required=False)
+@blp.response(200, ShareReplyOut, headers=VERSIONED)
+@declares(403, 409, idempotency_key=True)
+def approve_share(body: dict[str, Any], ledger_id: UUID, share_id: UUID) -> Response:
     """Approve the other partner's share: it becomes active and gets its url."""
     body_out = {"id": share_id, "status": "active",
                 "url": f"/share/{services().ledger.share_token(share_id)}",
                 "approved_by": g.account_id}
     return recorded_reply(
-        status=200, schema=one(ShareOut), ledger_id=ledger_id,
+        status=200, schema=one(ShareReplyOut), ledger_id=ledger_id,
         render=lambda aggregates: (body_out, None),
         command=lambda prepare: services().ledger.approve_share(
             ledger_id, g.account_id, share_id=share_id, include_private=body["include_private"],
@@ -115,7 +137,8 @@ def approve(body: dict[str, Any], ledger_id: UUID, share_id: UUID) -> Response:
 
 @blp.route("/shares/<uuid:share_id>", methods=["DELETE"])
 @blp.response(204)
-def revoke(ledger_id: UUID, share_id: UUID) -> Response:
+@declares(409)
+def revoke_share(ledger_id: UUID, share_id: UUID) -> Response:
     """Revoke a share (either partner, any time, even while paused)."""
     services().ledger.revoke_share(ledger_id, g.account_id, share_id=share_id)
-    return Response(status=204)
+    return no_content()

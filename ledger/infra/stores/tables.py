@@ -93,13 +93,14 @@ class AuxiliaryTables:
         return self.aux("SELECT * FROM {tokens} WHERE account_id = ? AND revoked_at IS NULL "
                         "AND expires_at > ? ORDER BY created_at", (account_id, now), commit=False)
 
-    def revoke_tokens(self, account_id: str, at: int, token_id: str | None = None) -> None:
+    def revoke_tokens(self, account_id: str, at: int, token_id: str | None = None) -> int:
+        """Revokes the account's live tokens (or the one named); answers how many."""
         if token_id is None:
-            self.aux("UPDATE {tokens} SET revoked_at = ? WHERE account_id = ? "
-                     "AND revoked_at IS NULL", (at, account_id))
-        else:
-            self.aux("UPDATE {tokens} SET revoked_at = ? WHERE account_id = ? AND token_id = ? "
-                     "AND revoked_at IS NULL", (at, account_id, token_id))
+            return len(self.aux("UPDATE {tokens} SET revoked_at = ? WHERE account_id = ? "
+                                "AND revoked_at IS NULL RETURNING token_id", (at, account_id)))
+        return len(self.aux("UPDATE {tokens} SET revoked_at = ? WHERE account_id = ? "
+                            "AND token_id = ? AND revoked_at IS NULL RETURNING token_id",
+                            (at, account_id, token_id)))
 
     def revoke_other_tokens(self, account_id: str, at: int, keep: str | None) -> None:
         self.aux("UPDATE {tokens} SET revoked_at = ? WHERE account_id = ? AND token_id <> ? "
