@@ -21,6 +21,7 @@ from ledger.domain.weeks import week_of
 from ledger.infra.config import APP_NAME, Settings
 from ledger.infra.sealing import ledger_key_id, partner_key_id
 from projections.runner import PROJECTIONS, rebuild
+from services.bootstrap import bootstrap
 
 SAVE_EVERY = 20  # ledgers per transaction
 SAVE_EVENTS = 5000  # a long ledger is saved in parts of this many events
@@ -159,7 +160,7 @@ def seed_instance(settings: Settings, context: BenchContext, *plans: Plan,
     batches, as `ebbflow rebuild` does) unless told not to, with progress bars;
     answers the couples of each plan."""
     app = BulkLoader(settings)
-    snapshots = LedgerApplication(settings)
+    snapshots = bootstrap(settings)
     made = []
     try:
         for plan in plans:
@@ -168,7 +169,7 @@ def seed_instance(settings: Settings, context: BenchContext, *plans: Plan,
                 couples = generate(app, plan.ledgers, plan.events_each, seed=plan.seed,
                                    span=plan.span, progress=advance)
             for ledger_id, _, _ in couples:
-                snapshots.take_snapshot(ledger_id)
+                snapshots.ledger.take_snapshot(ledger_id)
             made.append(couples)
     finally:
         app.close()

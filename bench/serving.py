@@ -12,14 +12,15 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
 import requests
 
 from bench.workspace import environment
-from ledger.app.application import LedgerApplication
 from ledger.infra.config import Settings
+from services.bootstrap import bootstrap
 
 GUNICORN_CONFIG = Path(__file__).resolve().parents[1] / "deploy" / "gunicorn.conf.py"
 PASSWORD = "benchmark horse battery staple"
@@ -92,13 +93,10 @@ def bare_gunicorn(workers: int) -> contextlib.AbstractContextManager[Served]:
 def make_couples(url: str, settings: Settings, count: int, tag: str) -> list[BenchCouple]:
     """Two partners per couple (accounts made in-process: sign-up is rate-limited per
     address), who sign in, open a ledger and join it over HTTP."""
-    app = LedgerApplication(settings)
     emails = [f"{tag}-{n}-{who}@bench.example" for n in range(count) for who in ("a", "b")]
-    try:
+    with closing(bootstrap(settings)) as services:
         for email in emails:
-            app.sign_up(email, PASSWORD, email[0].upper())
-    finally:
-        app.close()
+            services.ledger.sign_up(email, PASSWORD, email[0].upper())
     couples = []
     for n in range(count):
         tokens = []

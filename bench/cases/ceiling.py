@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import closing
 from uuid import UUID
 
 from bench.context import BenchContext
@@ -15,9 +16,9 @@ from bench.datasets import BulkLoader, new_couple
 from bench.measure import in_fresh_process
 from bench.results import Result
 from bench.workspace import workspace
-from ledger.app.application import LedgerApplication
 from ledger.domain.values import SupportType
 from ledger.infra.config import Settings
+from services.bootstrap import bootstrap
 
 PROCESSES = 4
 LEDGERS_EACH = 4
@@ -38,19 +39,16 @@ def make_ledgers(settings: Settings, count: int) -> list[tuple[UUID, UUID]]:
 
 def append_for(settings: Settings, ledgers: list[tuple[UUID, UUID]], seconds: float,
                start_at: float) -> int:
-    app = LedgerApplication(settings)
-    try:
+    with closing(bootstrap(settings)) as services:
         while time.time() < start_at:
             time.sleep(0.005)
         done, deadline = 0, start_at + seconds
         while time.time() < deadline:
             ledger_id, actor = ledgers[done % len(ledgers)]
-            app.express_need(ledger_id, actor, need="a calm evening", intensity=2,
-                             support_type=SupportType.EMOTIONAL)
+            services.ledger.express_need(ledger_id, actor, need="a calm evening", intensity=2,
+                                         support_type=SupportType.EMOTIONAL)
             done += 1
         return done
-    finally:
-        app.close()
 
 
 def run(context: BenchContext) -> list[Result]:

@@ -16,24 +16,22 @@ from bench.datasets import Plan, seed_instance
 from bench.measure import in_fresh_process, reset_peak, rss_mb
 from bench.results import Result
 from bench.workspace import workspace
-from ledger.app.application import LedgerApplication
 from ledger.infra.config import Settings
-from projections.read_models import ReadModels
 from projections.runner import catch_up_unattended
-from projections.scope import Reading, ReadScope
+from projections.scope import ReadScope
+from services.bootstrap import bootstrap
+from services.exports import partner_export
 
 PEAK_TARGET_MB = 150
 
 
 def export_in_child(settings: Settings, ledger_id: UUID, actor: UUID) -> dict[str, float]:
-    from services.exports import partner_export
-
-    app, reads = LedgerApplication(settings), ReadModels(settings)
+    services = bootstrap(settings)
     before, _ = rss_mb()
     reset_peak()
     started = time.perf_counter()
     digest, size, first_chunk_peak = hashlib.sha256(), 0, 0.0
-    file = partner_export(app, Reading(reads, app.keys), ledger_id, actor, "json",
+    file = partner_export(services.ledger, services.reading, ledger_id, actor, "json",
                           ReadScope.partner(ledger_id, actor),
                           catch_up=lambda: catch_up_unattended(settings))
     for chunk in file.chunks:
@@ -42,8 +40,7 @@ def export_in_child(settings: Settings, ledger_id: UUID, actor: UUID) -> dict[st
         first_chunk_peak = first_chunk_peak or rss_mb()[1]
     seconds = time.perf_counter() - started
     _, peak = rss_mb()
-    app.close()
-    reads.close()
+    services.close()
     return {"seconds": seconds, "bytes": size, "rss_before": before, "peak": peak,
             "first_chunk_peak": first_chunk_peak}
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,10 +16,8 @@ from bench.datasets import Plan, seed_instance
 from bench.measure import summary
 from bench.results import Result
 from bench.workspace import workspace
-from ledger.app.application import LedgerApplication
 from projections.encoding import micros
-from projections.read_models import ReadModels
-from projections.scope import Reading
+from services.bootstrap import bootstrap
 
 START = datetime(2021, 1, 4, 9, tzinfo=UTC)
 FIVE_YEARS = timedelta(days=5 * 365)
@@ -45,13 +44,13 @@ def run(context: BenchContext) -> list[Result]:
         timeline_plan = Plan(1, int(entries / ENTRY_SHARE) + 200, span=FIVE_YEARS, seed=5)
         [[balance_couple], [timeline_couple]] = seed_instance(settings, context, balance_plan,
                                                               timeline_plan)
-        reads, app = ReadModels(settings), LedgerApplication(settings)
-        try:
+        with closing(bootstrap(settings)) as services:
+            reads = services.reads
             ledger_id, viewer, _ = timeline_couple
             counted = reads.views["timeline"].query(
                 "SELECT COUNT(*) AS n FROM {entries} WHERE ledger_id = ?", (ledger_id.hex,))
             entry_count = int(counted[0]["n"])
-            mine = Reading(reads, app.keys).for_partner(ledger_id, viewer)
+            mine = services.reading.for_partner(ledger_id, viewer)
             now = micros(datetime.now(UTC))
             page = timed(lambda: mine.timeline(as_of=now, known_at=now, limit=50), samples)
             ledger_id, viewer, _ = balance_couple
@@ -61,9 +60,6 @@ def run(context: BenchContext) -> list[Result]:
                 reads.balance.balance(ledger_id, viewer, as_of)
 
             balance = timed(balance_at_random_week, samples)
-        finally:
-            reads.close()
-            app.close()
     b, t = summary(balance), summary(page)
     return [
         Result(4, f"balance as_of a random week, 5 years, {balance_events:,} events (SQLite)",

@@ -33,6 +33,18 @@ def test_bad_usage_exits_2(env: dict[str, str]) -> None:
     assert run(["frobnicate"], env).returncode == 2
 
 
+def test_an_unknown_benchmark_case_is_bad_usage_and_names_the_cases(env: dict[str, str]) -> None:
+    result = run(["bench", "--only", "nope"], env)
+    assert result.returncode == 2
+    assert "'nope' is not one of 'http_appends'" in result.stderr
+
+
+def test_a_restore_without_a_file_exits_2_with_one_line(env: dict[str, str]) -> None:
+    result = run(["restore"], env)
+    assert result.returncode == 2
+    assert result.stderr == "ebbflow: restore needs a FILE (or --erasures-only)\n"
+
+
 @pytest.mark.slow
 def test_the_demo_is_created_once_and_prints_logins_and_the_monthly_flow(
     env: dict[str, str],

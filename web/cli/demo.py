@@ -4,20 +4,27 @@ The history is generated from a seed, so every run tells the same story: Sam
 carries most of the care through a hard spring, the tables turn in summer when
 Alex needs more, and autumn settles into give and take. The application runs on a
 simulated clock that walks through the year, so recorded times are realistic too.
+`ebbflow demo` creates it (never in production) and prints the logins.
 """
 
 from __future__ import annotations
 
 import random
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
+
+import click
 
 from ledger.app.application import LedgerApplication
 from ledger.app.commands_accounts import AccountCommands
 from ledger.domain.exceptions import ConfigurationError, Unauthenticated
 from ledger.domain.values import Adequacy, MomentKind, Outcome, SupportType, Visibility
 from ledger.infra.config import Settings
+from services.bootstrap import bootstrap
+from web.cli.instance import migrate_all
+from web.cli.summary import print_summary
 
 DEMO_PASSWORD = "ebb-and-flow-demo"  # noqa: S105 - a published demo login
 DEMO_PEOPLE = (("Alex", "alex@demo.ebbflow.test"), ("Sam", "sam@demo.ebbflow.test"))
@@ -82,8 +89,8 @@ def create_demo(settings: Settings, now: datetime | None = None) -> DemoLedger:
     end = now or datetime.now(UTC)
     start = end - timedelta(weeks=WEEKS)
     clock = SimulatedClock(start - timedelta(days=1))
-    app = LedgerApplication(settings, clock=clock)
-    try:
+    with closing(bootstrap(settings, clock)) as services:
+        app = services.ledger
         existing = _existing_demo(app)
         if existing is not None:
             return DemoLedger(existing, _logins(), created=False)
@@ -94,8 +101,6 @@ def create_demo(settings: Settings, now: datetime | None = None) -> DemoLedger:
         app.join(people[1], invite.code)
         _play_year(app, clock, ledger_id, people, start)
         return DemoLedger(ledger_id, _logins(), created=True)
-    finally:
-        app.close()
 
 
 def _play_year(app: LedgerApplication, clock: SimulatedClock, ledger_id: UUID,
@@ -157,3 +162,18 @@ def _existing_demo(app: AccountCommands) -> UUID | None:
 
 def _logins() -> tuple[tuple[str, str], ...]:
     return tuple((email, DEMO_PASSWORD) for _, email in DEMO_PEOPLE)
+
+
+@click.command("demo")
+@click.option("--summary", is_flag=True, help="print shared needs and care per partner per month")
+def demo(summary: bool) -> int:
+    """create two demo accounts and a ledger with a year of history"""
+    settings = Settings.from_env()
+    migrate_all(settings)
+    made = create_demo(settings)
+    click.echo(("created" if made.created else "found") + f" the demo ledger {made.ledger_id}")
+    for email, password in made.logins:
+        click.echo(f"  log in as {email} / {password}")
+    if summary:
+        print_summary(settings, made.ledger_id)
+    return 0

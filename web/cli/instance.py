@@ -1,0 +1,169 @@
+"""The instance's own commands: its tables and keys, serving, following the log,
+rebuilding the views, their dead letters, and backing up and restoring the store."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from contextlib import closing
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ledger.app import application
+from ledger.app.housekeeping import keep_house
+from ledger.infra import backup as backups
+from ledger.infra.config import Settings
+from projections import runner
+from services.bootstrap import bootstrap
+from web.logs import configure_logging
+from web.supervisor import Supervisor
+
+logger = logging.getLogger("ebbflow")
+
+
+def migrate_all(settings: Settings) -> None:
+    """The event store's tables and keys, then the views (rebuilding any whose rows
+    are of an older shape than this release reads)."""
+    application.migrate(settings)
+    for name in runner.migrate_views(settings):
+        click.echo(f"rebuilt the {name} view: its rows were of an older shape", err=True)
+
+
+def where(settings: Settings) -> str:
+    if settings.is_sqlite:
+        return str(settings.sqlite_path)
+    return settings.database_url.split("@")[-1]
+
+
+@click.command("migrate")
+def migrate() -> int:
+    """create the tables and the instance's keys (run once per deployment)"""
+    settings = Settings.from_env()
+    migrate_all(settings)
+    click.echo(f"migrated {where(settings)}")
+    return 0
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--workers", type=int, default=None,
+              help="gunicorn workers (default: from the CPU count)")
+def serve(host: str, port: int, workers: int | None) -> int:
+    """migrate, then serve the app with gunicorn and run the projector
+
+    Both run as supervised child processes; SIGTERM or SIGINT stops them."""
+    settings = Settings.from_env()
+    configure_logging()
+    migrate_all(settings)
+    children = Supervisor(host, port, workers)
+    click.echo(f"Ebb & Flow is at http://{host}:{port}/")
+    return children.run()
+
+
+@click.command("project")
+def project() -> int:
+    """run every projection, following the log, until stopped
+
+    SIGTERM or SIGINT stops it cleanly."""
+    settings = Settings.from_env()
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    configure_logging()
+    logger.info("projector for %s on %s", ", ".join(runner.PROJECTIONS), where(settings))
+    housekeeper = threading.Thread(target=keep_house, args=(settings, stop),
+                                   name="housekeeping", daemon=True)
+    housekeeper.start()
+    runner.project(settings, stop)
+    housekeeper.join(5)
+    logger.info("projector stopped")
+    return 0
+
+
+@click.command("rebuild")
+@click.argument("view", default="all", type=click.Choice([*runner.PROJECTIONS, "all"]))
+def rebuild(view: str) -> int:
+    """drop views and replay the whole log into them, with progress
+
+    VIEW is which view (default all)."""
+    settings = Settings.from_env()
+    rebuild_with_progress(settings, list(runner.PROJECTIONS) if view == "all" else [view])
+    return 0
+
+
+def rebuild_with_progress(settings: Settings, names: list[str]) -> None:
+    with _progress() as progress:
+        tasks = {name: progress.add_task(name, total=None) for name in names}
+
+        def report(name: str, done: int, end: int) -> None:
+            progress.update(tasks[name], completed=done, total=end)
+
+        replayed = runner.rebuild(settings, names, report)
+    for name, count in replayed.items():
+        click.echo(f"rebuilt {name}: {count} events")
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description:<9}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=Console(stderr=True))
+
+
+@click.command("dead-letters")
+def dead_letters() -> int:
+    """list the events a view could not apply (a rebuild retries them)"""
+    found = runner.dead_letters(Settings.from_env())
+    for name, rows in found.items():
+        for row in rows:
+            click.echo(f"{name}\tposition {row['position']}\t{row['error']}")
+    total = sum(len(rows) for rows in found.values())
+    click.echo(f"{total} dead letter(s)" + ("; `ebbflow rebuild` retries them" if total else ""),
+               err=True)
+    return 0
+
+
+@click.command("backup")
+@click.argument("file")
+def backup(file: str) -> int:
+    """write an encrypted copy of the instance's event store (SQLite)
+
+    FILE is where to write the backup: an online copy (see deploy/README.md)."""
+    settings = Settings.from_env()
+    with _progress() as progress:
+        task = progress.add_task("backup", total=None)
+        header = backups.backup(settings, Path(file),
+                                lambda done, total: progress.update(task, completed=done,
+                                                                    total=total))
+    click.echo(f"backed up to {file} ({Path(file).stat().st_size:,} bytes, "
+               f"{header['erasures']} erasures journaled so far)")
+    return 0
+
+
+@click.command("restore")
+@click.argument("file", required=False)
+@click.option("--replace", is_flag=True,
+              help="replace an existing database (stop the service first)")
+@click.option("--erasures-only", is_flag=True,
+              help="only re-apply the erasure journal (after pg_restore)")
+def restore(file: str | None, replace: bool, erasures_only: bool) -> int:
+    """restore a backup, re-apply erasures since, rebuild the views
+
+    FILE is the backup to restore; every erasure journaled since it was taken is
+    applied again, then the views are rebuilt from the restored log."""
+    settings = Settings.from_env()
+    if not erasures_only:
+        if not file:
+            click.echo("ebbflow: restore needs a FILE (or --erasures-only)", err=True)
+            return 2
+        header = backups.restore(settings, Path(file), replace=replace)
+        click.echo(f"restored the backup of {header['created_at']}")
+    with closing(bootstrap(settings)) as services:
+        again = services.ledger.keys.reapply_erasures()
+    click.echo(f"re-applied the erasure journal: {again} key(s) destroyed again")
+    if not erasures_only:
+        rebuild_with_progress(settings, list(runner.PROJECTIONS))
+    return 0
