@@ -191,6 +191,35 @@ def test_the_export_dialog_downloads_a_recorded_export_and_shows_the_fingerprint
     assert "Export it first" in browser.get(f"/ledgers/{ledger}/leave").get_data(as_text=True)
 
 
+def test_the_export_dialog_refuses_no_sections_and_exports_a_period_its_last_day_included(
+    browser: Browser, second_browser: Browser,
+) -> None:
+    ledger = couple(browser, second_browser)
+    export = f"/ledgers/{ledger}/export"
+    refused = browser.submit(export, {"format": "csv"}, page=export)
+    assert refused.status_code == 422
+    assert "choose at least one section" in browser.last_html
+    refused = browser.submit(export, {"format": "csv", "sections": "timeline",
+                                      "from": "2026-02-31"}, page=export)
+    assert refused.status_code == 422 and "must be a date like 2026-03-01" in browser.last_html
+    browser.get(f"/ledgers/{ledger}")
+    recorded = browser.submit(f"/ledgers/{ledger}/needs", {
+        "submission_id": "n1", "need": "a quiet evening", "support_type": "emotional",
+        "intensity": "2", "occurred_at": "2026-02-20T21:00"})
+    assert recorded.status_code == 303, browser.last_html
+    browser.sync()
+
+    def exported(start: str, end: str) -> str:
+        answer = browser.submit(export, {"format": "csv", "sections": "timeline",
+                                         "from": start, "to": end}, page=export)
+        assert answer.status_code == 200
+        return str(browser.last_html)
+
+    assert "a quiet evening" in exported("2026-02-20", "2026-02-20")
+    assert "a quiet evening" not in exported("2026-02-01", "2026-02-19")
+    assert "a quiet evening" not in exported("2026-02-21", "2026-03-01")
+
+
 def test_the_live_position_moves_for_what_i_may_see_and_only_for_partners(
     browser: Browser, second_browser: Browser,
 ) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
 from typing import Any
 from uuid import UUID
 
@@ -10,11 +9,10 @@ from flask import Response, g, stream_with_context
 from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
-from ledger.domain.weeks import zone
 from projections.scope import SECTIONS, ReadScope
 from services.exports import FORMATS, partner_export
 from web.api.document import declares
-from web.api.fields import DateOrTime
+from web.api.fields import DateOrTime, as_moment
 from web.services import services
 
 blp = Blueprint("exports", __name__, url_prefix="/api/v1/ledgers/<uuid:ledger_id>",
@@ -35,12 +33,6 @@ class ExportQuery(Schema):
             raise ValidationError(f"choose among {', '.join(SECTIONS)}")
 
 
-def moment(value: date | datetime | None, timezone: str) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.combine(value, time(0), tzinfo=zone(timezone))
-
-
 @blp.route("/export", methods=["GET"])
 @blp.arguments(ExportQuery(), location="query", unknown=RAISE)
 @blp.response(200, description="The export file, as an attachment: JSON (an "
@@ -54,7 +46,7 @@ def export_ledger(query: dict[str, Any], ledger_id: UUID) -> Response:
     scope = ReadScope.partner(
         ledger_id, g.account_id, own_private=query["include_private"],
         sections=tuple(s for s in query["sections"].split(",") if s),
-        start=moment(query.get("from_"), timezone), end=moment(query.get("to"), timezone))
+        start=as_moment(query.get("from_"), timezone), end=as_moment(query.get("to"), timezone))
     file = partner_export(app, services().reading, ledger_id, g.account_id, query["format"],
                           scope)
     response = Response(stream_with_context(file.chunks), mimetype=file.mimetype)

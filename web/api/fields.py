@@ -3,12 +3,13 @@ that must carry an offset and are written in UTC with `Z`, dates or times."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from marshmallow import ValidationError, fields
 
 from ledger.domain.values import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
+from ledger.domain.weeks import zone
 
 # Times outside these bounds mean nothing here, and near year 1 or 9999 the week
 # arithmetic of the views would overflow: every time and date in the API is refused
@@ -92,6 +93,13 @@ class DateOrTime(fields.Field[Any]):
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         return None if value is None else value.isoformat()
+
+
+def as_moment(value: date | datetime | None, timezone: str) -> datetime | None:
+    """What a DateOrTime names: a time as given, a date as its start in the ledger's zone."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time(0), tzinfo=zone(timezone))
 
 
 class StrictBoolean(fields.Boolean):

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, g, request
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, fields
 
 from ledger.app.core import Recorded
 from ledger.app.replies import ReplyKey
@@ -26,12 +26,24 @@ TIMEZONES = ("UTC", "Europe/London", "Europe/Paris", "Europe/Berlin", "Europe/Ma
 
 def load_form(schema: Schema) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """The form's data, or the errors to show next to its fields."""
+    lists = {field.data_key or name for name, field in schema.fields.items()
+             if isinstance(field, fields.List)}
+    sent = {key: request.form.getlist(key) if key in lists else request.form[key]
+            for key in request.form}
     try:
-        return schema.load(request.form), {}
+        return schema.load(sent), {}
     except ValidationError as error:
         messages = error.messages if isinstance(error.messages, dict) else {"_form": error.messages}
-        return {}, {str(k): [str(m) for m in v] if isinstance(v, list) else [str(v)]
-                    for k, v in messages.items()}
+        return {}, {str(k): flat(v) for k, v in messages.items()}
+
+
+def flat(messages: Any) -> list[str]:
+    """A field's messages as lines, however nested (a list's items carry their own)."""
+    if isinstance(messages, dict):
+        return [line for inner in messages.values() for line in flat(inner)]
+    if isinstance(messages, list):
+        return [line for inner in messages for line in flat(inner)]
+    return [str(messages)]
 
 
 def new_submission_id() -> str:

@@ -1,19 +1,26 @@
-"""Form schemas for the pages (marshmallow, like the API): browser forms send strings,
-empty fields mean "not given", and a time from a datetime-local input is read in the
-ledger's own time zone."""
+"""The pages' forms are the API's request schemas: the same fields, limits and messages,
+derived by `form_of`, which changes only what a browser form needs. Forms send strings
+(numbers are parsed, not refused for being text), an unticked box is not sent at all
+(it means false), an empty field means "not given", a time from a datetime-local input
+is read in the ledger's own time zone, and the CSRF token and submission id travel with
+every form. Anything a page asks that the API does not is an explicit override here."""
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
-from ledger.domain.values import Adequacy, MomentKind, Outcome, SupportType, Visibility
+from ledger.domain.guards import MAX_SHARE_LIFETIME
 from ledger.domain.weeks import zone
-from ledger.infra.passwords import MIN_PASSWORD_LENGTH
-from web.api.fields import Name, Text
-from web.api.schemas import WEEK, enum
+from projections.scope import SECTIONS
+from web.api import schemas
+from web.api.entries import ENTRY_INPUTS
+from web.api.exports import ExportQuery
+from web.api.fields import StrictBoolean, Text, UTCDateTime
+from web.api.shares import ApprovalIn, ShareIn
 
 
 class LocalDateTime(fields.Field[datetime]):
@@ -25,10 +32,17 @@ class LocalDateTime(fields.Field[datetime]):
             naive = datetime.fromisoformat(str(value))
         except ValueError:
             raise ValidationError("must be a date and time") from None
-        if naive.tzinfo is not None:
-            return naive
         context = getattr(self.parent, "context", {}) or {}
-        return naive.replace(tzinfo=zone(str(context.get("timezone", "UTC"))))
+        moment = naive if naive.tzinfo else naive.replace(
+            tzinfo=zone(str(context.get("timezone", "UTC"))))
+        return UTCDateTime()._deserialize(moment.isoformat(), attr, data)  # the API's bounds
+
+
+class Checkbox(fields.Boolean):
+    """A ticked box sends "on"; an unticked one sends nothing, which is false."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(load_default=False, **kwargs)
 
 
 class FormSchema(Schema):
@@ -44,93 +58,66 @@ class FormSchema(Schema):
         return {k: v for k, v in dict(data).items() if v not in ("", None)}
 
 
-class SignUpForm(FormSchema):
-    email = fields.Email(required=True)
-    password = fields.String(required=True, validate=validate.Length(MIN_PASSWORD_LENGTH, 1024))
-    display_name = Name(required=True)
+def for_a_form(field: fields.Field[Any]) -> fields.Field[Any]:
+    """The API's field as a browser sends it; its rules and messages otherwise kept."""
+    if isinstance(field, StrictBoolean) or type(field) is fields.Boolean:
+        return Checkbox(validate=field.validate, metadata=field.metadata)
+    if isinstance(field, UTCDateTime):
+        return LocalDateTime(required=field.required, metadata=field.metadata)
+    if isinstance(field, fields.Integer) and field.strict:
+        relaxed = copy.deepcopy(field)
+        relaxed.strict = False
+        return relaxed
+    return copy.deepcopy(field)
 
 
-class LoginForm(FormSchema):
-    email = fields.String(required=True, validate=validate.Length(1, 254))
-    password = fields.String(required=True, validate=validate.Length(1, 1024))
+def form_of(api: type[Schema], *, drop: tuple[str, ...] = (),
+            **overrides: fields.Field[Any]) -> type[FormSchema]:
+    """The page form of an API request schema: its fields less `drop`, as a browser
+    sends them, plus `overrides` for what only the page asks."""
+    declared = {name: for_a_form(field) for name, field in api._declared_fields.items()
+                if name not in drop}
+    name = api.__name__.removesuffix("In").removesuffix("Query") + "Form"
+    return cast(type[FormSchema], type(name, (FormSchema,), {**declared, **overrides}))
 
 
-class AccountForm(FormSchema):
-    current_password = fields.String(required=True)
-    display_name = Name()
-    password = fields.String(validate=validate.Length(MIN_PASSWORD_LENGTH, 1024))
-
-
-class LedgerForm(FormSchema):
-    name = Name(required=True)
-    timezone = fields.String(load_default="UTC", validate=validate.Length(1, 64))
-
-
-class JoinForm(FormSchema):
-    invite_code = fields.String(required=True, validate=validate.Length(1, 64))
-
-
-class NeedForm(FormSchema):
-    need = Text(required=True)
-    feeling = Text()
-    situation = Text()
-    support_type = enum(SupportType, required=True)
-    intensity = fields.Integer(required=True, validate=validate.Range(1, 5))
-    recurring = fields.Boolean(load_default=False)
-    visibility = enum(Visibility, load_default=Visibility.SHARED)
-    occurred_at = LocalDateTime()
-
-
-class CareForm(FormSchema):
-    description = Text(required=True)
-    support_type = enum(SupportType, required=True)
-    in_response_to = fields.UUID()
-    quiet = fields.Boolean(load_default=False)
-    visibility = enum(Visibility, load_default=Visibility.SHARED)
-    occurred_at = LocalDateTime()
-
-
-class AcknowledgementForm(FormSchema):
-    adequacy = enum(Adequacy, required=True)
-    note = Text()
-
-
-class ResolutionForm(FormSchema):
-    outcome = enum(Outcome, required=True)
-    note = Text()
-
-
-class CheckInForm(FormSchema):
-    week = fields.String(validate=WEEK)
-    felt_supported = fields.Integer(required=True, validate=validate.Range(0, 10))
-    note = Text()
-
-
-class MomentForm(FormSchema):
-    kind = enum(MomentKind, required=True)
-    text = Text(required=True)
-    visibility = enum(Visibility, load_default=Visibility.SHARED)
-    occurred_at = LocalDateTime()
-
-
-class AmendForm(FormSchema):
-    field = fields.String(required=True, validate=validate.OneOf(
-        ["need", "description", "text", "note", "feeling", "situation"]))
-    value = Text(required=True)
-    reason = Text(required=True)
-
-
-class RetractForm(FormSchema):
-    reason = Text(required=True)
-
-
-class LeaveForm(FormSchema):
-    forget_me = fields.Boolean(load_default=False)
-    confirm = fields.Boolean(required=True, validate=validate.Equal(
-        True, error="tick the box to confirm you are leaving"))
-
-
+SignUpForm = form_of(schemas.SignUpIn)
+LoginForm = form_of(schemas.TokenIn)
+AccountForm = form_of(schemas.ProfileIn)
+LedgerForm = form_of(schemas.LedgerIn)
+JoinForm = form_of(schemas.JoinIn)
 ENTRY_FORMS: dict[str, type[FormSchema]] = {  # one form per kind of entry (kinds.py)
-    "need": NeedForm, "care": CareForm, "acknowledgement": AcknowledgementForm,
-    "check_in": CheckInForm, "moment": MomentForm,
-}
+    kind: form_of(schema) for kind, schema in ENTRY_INPUTS.items()}
+ResolutionForm = form_of(schemas.ResolutionIn)
+RetractForm = form_of(schemas.RetractionIn)
+
+AMENDABLE_TEXTS = [name for name, field in schemas.ChangesIn._declared_fields.items()
+                   if isinstance(field, Text)]
+AmendForm = form_of(  # a page amends one text at a time; the API takes a map of changes
+    schemas.AmendmentIn, drop=("changes",),
+    field=fields.String(required=True, validate=validate.OneOf(AMENDABLE_TEXTS)),
+    value=Text(required=True))
+
+CONFIRM_LEAVING = "tick the box to confirm you are leaving"
+LeaveForm = form_of(schemas.DepartureIn, confirm=fields.Boolean(
+    required=True, error_messages={"required": CONFIRM_LEAVING},
+    validate=validate.Equal(True, error=CONFIRM_LEAVING)))
+
+def ticked_sections() -> fields.List[str]:
+    """Sections as ticked boxes: a list, and at least one (none ticked is not "all")."""
+    return fields.List(fields.String(validate=validate.OneOf(SECTIONS)), required=True,
+                       error_messages={"required": "choose at least one section"})
+
+
+ExportForm = form_of(ExportQuery, sections=ticked_sections())
+
+ShareForm = form_of(  # a page asks for a number of days, not an end time
+    ShareIn, drop=("expires_at",), sections=ticked_sections(),
+    days=fields.Integer(load_default=30, validate=validate.Range(
+        1, MAX_SHARE_LIFETIME.days, error=f"between 1 and {MAX_SHARE_LIFETIME.days} days")))
+ApprovalForm = form_of(ApprovalIn)
+
+NeedForm, CareForm = ENTRY_FORMS["need"], ENTRY_FORMS["care"]
+AcknowledgementForm, CheckInForm = ENTRY_FORMS["acknowledgement"], ENTRY_FORMS["check_in"]
+MomentForm = ENTRY_FORMS["moment"]
+

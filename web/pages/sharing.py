@@ -3,29 +3,31 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from flask import (
-    g,
-    redirect,
-    render_template,
-    request,
-    stream_with_context,
-    url_for,
-)
+from flask import g, redirect, render_template, request, stream_with_context, url_for
 from werkzeug.wrappers import Response
 
 from ledger.domain.exceptions import Conflict, Invalid
 from ledger.domain.guards import MAX_SHARE_LIFETIME
 from projections.scope import SECTIONS, ReadScope
-from services.exports import FORMATS, partner_export
+from services.exports import partner_export
 from services.shares import list_shares
-from web.pages.common import blp
+from web.api.fields import as_moment
+from web.pages.common import blp, load_form
+from web.pages.forms import ApprovalForm, ExportForm, ShareForm
 from web.pages.session import signed_in
 from web.services import services
 
 # ------------------------------------------------------------------ export
+
+def day_after(value: date | datetime | None) -> date | datetime | None:
+    """A page's "to" date includes that day (the API's `to` is where the period ends)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value + timedelta(days=1)
+    return value
+
 
 @blp.route("/ledgers/<uuid:ledger_id>/export", methods=["GET", "POST"])
 @signed_in
@@ -37,21 +39,20 @@ def export_page(ledger_id: UUID) -> str | Response | tuple[str, int]:
     fingerprint_text = app.export_key_fingerprint()
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        fmt = request.form.get("format", "json")
-        sections = tuple(s for s in request.form.getlist("sections") if s in SECTIONS)
-        if fmt not in FORMATS:
-            errors["format"] = ["choose JSON or CSV"]
-        if not sections:
-            errors["sections"] = ["choose at least one section"]
+        data, errors = load_form(ExportForm(timezone=summary.timezone))
         if not errors:
-            scope = ReadScope.partner(ledger_id, g.account_id, sections=sections,
-                                      own_private=bool(request.form.get("include_private")))
-            file = partner_export(app, services().reading, ledger_id, g.account_id, fmt, scope)
+            scope = ReadScope.partner(ledger_id, g.account_id, sections=tuple(data["sections"]),
+                                      own_private=data["include_private"],
+                                      start=as_moment(data.get("from_"), summary.timezone),
+                                      end=as_moment(day_after(data.get("to")), summary.timezone))
+            file = partner_export(app, services().reading, ledger_id, g.account_id,
+                                  data["format"], scope)
             response = Response(stream_with_context(file.chunks), mimetype=file.mimetype)
             response.headers["Content-Disposition"] = file.content_disposition
             return response
     return render_template("pages/export.html", ledger=summary, sections=SECTIONS,
-                           fingerprint=fingerprint_text, errors=errors), 422 if errors else 200
+                           fingerprint=fingerprint_text, errors=errors,
+                           form=request.form), 422 if errors else 200
 
 
 # ------------------------------------------------------------------ counsellor shares
@@ -64,18 +65,14 @@ def shares_page(ledger_id: UUID) -> str | Response | tuple[str, int]:
     summary = app.describe(app.get_ledger(ledger_id, g.account_id))
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        label = request.form.get("label", "").strip()
-        days = request.form.get("days", "30")
-        sections = [s for s in request.form.getlist("sections") if s in SECTIONS]
-        if not label or len(label) > 80:
-            errors["label"] = ["give the share a name of 1 to 80 characters"]
-        if not days.isdigit() or not 1 <= int(days) <= MAX_SHARE_LIFETIME.days:
-            errors["days"] = [f"between 1 and {MAX_SHARE_LIFETIME.days} days"]
+        data, errors = load_form(ShareForm(timezone=summary.timezone))
         if not errors:
             try:
-                app.request_share(ledger_id, g.account_id, label=label, sections=sections,
-                                  expires_at=app.clock() + timedelta(days=int(days)),
-                                  include_private=bool(request.form.get("include_private")))
+                app.request_share(
+                    ledger_id, g.account_id, label=data["label"], sections=data["sections"],
+                    expires_at=app.clock() + timedelta(days=data["days"]),
+                    scope_from=data.get("from_"), scope_to=data.get("to"),
+                    include_private=data["include_private"])
             except (Invalid, Conflict) as error:
                 errors = error.errors if isinstance(error, Invalid) else {"_form": [str(error)]}
             else:
@@ -92,8 +89,10 @@ def shares_page(ledger_id: UUID) -> str | Response | tuple[str, int]:
 @blp.route("/ledgers/<uuid:ledger_id>/shares/<uuid:share_id>/approve", methods=["POST"])
 @signed_in
 def approve_share_page(ledger_id: UUID, share_id: UUID) -> Response:
-    services().ledger.approve_share(ledger_id, g.account_id, share_id=share_id,
-                                    include_private=bool(request.form.get("include_private")))
+    data, errors = load_form(ApprovalForm())
+    if errors:
+        raise Invalid(errors)
+    services().ledger.approve_share(ledger_id, g.account_id, share_id=share_id, **data)
     return redirect(url_for("pages.shares_page", ledger_id=ledger_id), 303)
 
 
