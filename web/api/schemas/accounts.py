@@ -1,0 +1,113 @@
+"""Accounts, tokens and ledgers: what the API takes and answers."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from ledger.infra.passwords import MIN_PASSWORD_LENGTH
+from ledger.infra.tokens import TTL
+from web.api.fields import Name, StrictBoolean, UTCDateTime
+from web.api.schemas.base import choice
+
+
+class SignUpIn(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, validate=validate.Length(MIN_PASSWORD_LENGTH, 1024))
+    display_name = Name(required=True)
+
+
+class AccountOut(Schema):
+    id = fields.UUID(dump_only=True, required=True)
+    email = fields.String(dump_only=True, allow_none=True, required=True)
+    display_name = fields.String(dump_only=True, allow_none=True, required=True)
+
+
+class ProfileIn(Schema):
+    current_password = fields.String(required=True)
+    display_name = Name()
+    password = fields.String(validate=validate.Length(MIN_PASSWORD_LENGTH, 1024))
+
+
+class PasswordIn(Schema):
+    password = fields.String(required=True)
+
+
+class TokenIn(Schema):
+    email = fields.String(required=True, validate=validate.Length(1, 254))
+    password = fields.String(required=True, validate=validate.Length(1, 1024))
+
+
+class TokenOut(Schema):
+    token = fields.String(dump_only=True, required=True)
+    expires_at = UTCDateTime(dump_only=True, required=True)
+
+
+class TokenInfoOut(Schema):
+    id = fields.UUID(dump_only=True, required=True)
+    kind = choice(list(TTL), required=True)
+    created_at = UTCDateTime(dump_only=True, required=True)
+    expires_at = UTCDateTime(dump_only=True, required=True)
+    last_used_at = UTCDateTime(dump_only=True, allow_none=True, required=True)
+    user_agent = fields.String(dump_only=True, allow_none=True, required=True)
+    current = fields.Boolean(dump_only=True, required=True)
+
+
+class TokenListOut(Schema):
+    items = fields.List(fields.Nested(TokenInfoOut), dump_only=True, required=True)
+
+
+# ------------------------------------------------------------------- ledgers
+
+class LedgerIn(Schema):
+    name = Name(required=True)
+    timezone = fields.String(load_default="UTC", validate=validate.Length(1, 64))
+
+
+class PartnerOut(Schema):
+    id = fields.UUID(dump_only=True, required=True)
+    display_name = fields.String(dump_only=True, allow_none=True, required=True)
+    placeholder = fields.Boolean(dump_only=True, required=True)
+    departed = fields.Boolean(dump_only=True, required=True)
+
+
+class LedgerOut(Schema):
+    id = fields.UUID(dump_only=True, required=True)
+    name = fields.String(dump_only=True, allow_none=True, required=True)
+    timezone = fields.String(dump_only=True, required=True)
+    partners = fields.List(fields.Nested(PartnerOut), dump_only=True, required=True)
+    version = fields.Integer(dump_only=True, required=True)
+    paused = fields.Boolean(dump_only=True, required=True)
+    paused_by = fields.UUID(dump_only=True, allow_none=True, required=True)
+    invite_code = fields.String(dump_only=True)
+    invite_expires_at = UTCDateTime(dump_only=True, allow_none=True, required=True)
+    position = fields.Integer(dump_only=True)
+
+
+class LedgerReplyOut(LedgerOut):
+    """The ledger as a write answers it, with that write's log position."""
+
+    position = fields.Integer(dump_only=True, required=True)
+
+
+class NewLedgerOut(LedgerReplyOut):
+    """A new ledger: its invite code is shown only here (and when re-issued)."""
+
+    invite_code = fields.String(dump_only=True, required=True)
+
+
+class LedgerListOut(Schema):
+    items = fields.List(fields.Nested(LedgerOut), dump_only=True, required=True)
+
+
+class InviteOut(Schema):
+    invite_code = fields.String(dump_only=True, required=True)
+    invite_expires_at = UTCDateTime(dump_only=True, required=True)
+    position = fields.Integer(dump_only=True, required=True)
+
+
+class JoinIn(Schema):
+    invite_code = fields.String(required=True, validate=validate.Length(1, 64))
+
+
+class DepartureIn(Schema):
+    forget_me = StrictBoolean(required=True)

@@ -1,0 +1,148 @@
+"""Entries: one request schema per kind, amendments, retractions, and an entry as read."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from ledger.domain.values import Adequacy, MomentKind, Outcome, SupportType, Visibility
+from web.api.fields import StrictBoolean, Text, UTCDateTime
+from web.api.schemas.base import KINDS, NEED_STATUSES, WEEK, choice, enum
+
+
+class NeedIn(Schema):
+    need = Text(required=True)
+    feeling = Text(allow_none=True)
+    situation = Text(allow_none=True)
+    support_type = enum(SupportType, required=True)
+    intensity = fields.Integer(required=True, strict=True, validate=validate.Range(1, 5))
+    recurring = StrictBoolean(load_default=False)
+    visibility = enum(Visibility, load_default=Visibility.SHARED)
+    occurred_at = UTCDateTime()
+
+
+class CareIn(Schema):
+    description = Text(required=True)
+    support_type = enum(SupportType, required=True)
+    in_response_to = fields.UUID(allow_none=True)
+    quiet = StrictBoolean(load_default=False)
+    visibility = enum(Visibility, load_default=Visibility.SHARED)
+    occurred_at = UTCDateTime()
+
+
+class AcknowledgementIn(Schema):
+    adequacy = enum(Adequacy, required=True)
+    note = Text(allow_none=True)
+
+
+class ResolutionIn(Schema):
+    outcome = enum(Outcome, required=True)
+    note = Text(allow_none=True)
+
+
+class CheckInIn(Schema):
+    week = fields.String(validate=WEEK)
+    felt_supported = fields.Integer(required=True, strict=True, validate=validate.Range(0, 10))
+    note = Text(allow_none=True)
+
+
+class MomentIn(Schema):
+    kind = enum(MomentKind, required=True)
+    text = Text(required=True)
+    visibility = enum(Visibility, load_default=Visibility.SHARED)
+    occurred_at = UTCDateTime()
+
+
+class ChangesIn(Schema):
+    """What an amendment may change; `to` and `in_response_to` never (unknown: 422)."""
+
+    need = Text()
+    feeling = Text(allow_none=True)
+    situation = Text(allow_none=True)
+    description = Text()
+    note = Text(allow_none=True)
+    text = Text()
+    support_type = enum(SupportType)
+    intensity = fields.Integer(strict=True, validate=validate.Range(1, 5))
+    recurring = StrictBoolean()
+    occurred_at = UTCDateTime()
+    adequacy = enum(Adequacy)
+    felt_supported = fields.Integer(strict=True, validate=validate.Range(0, 10))
+    visibility = enum(Visibility, metadata={
+        "description": "Only from private to shared. Sharing a private entry shares its "
+                       "history too: its earlier words and the reasons of its amendments "
+                       "(the ledger never forgets)."})
+
+
+class AmendmentIn(Schema):
+    changes = fields.Nested(ChangesIn, required=True)
+    reason = Text(required=True)
+
+
+class RetractionIn(Schema):
+    reason = Text(required=True)
+
+
+class ResponseOut(Schema):
+    id = fields.UUID(dump_only=True, required=True)
+    author = fields.UUID(dump_only=True, required=True)
+    occurred_at = UTCDateTime(dump_only=True, required=True)
+
+
+class AcknowledgementOut(Schema):
+    id = fields.UUID(dump_only=True, required=True)
+    adequacy = choice(Adequacy, required=True)
+    note = fields.String(dump_only=True, allow_none=True, required=True)
+    recorded_at = UTCDateTime(dump_only=True, required=True)
+
+
+class AmendmentOut(Schema):
+    recorded_at = UTCDateTime(dump_only=True, required=True)
+    changes = fields.Dict(dump_only=True, required=True)
+    reason = fields.String(dump_only=True, allow_none=True, required=True)
+
+
+class EntryOut(Schema):
+    """Any entry; the fields of its kind are present (erased words read as null)."""
+
+    id = fields.UUID(dump_only=True, required=True)
+    kind = choice(KINDS)
+    author = fields.UUID(dump_only=True, required=True)
+    occurred_at = UTCDateTime(dump_only=True)
+    recorded_at = UTCDateTime(dump_only=True, required=True)
+    originally_recorded_at = UTCDateTime(dump_only=True)
+    visibility = choice(Visibility)
+    need = fields.String(dump_only=True, allow_none=True)
+    feeling = fields.String(dump_only=True, allow_none=True)
+    situation = fields.String(dump_only=True, allow_none=True)
+    description = fields.String(dump_only=True, allow_none=True)
+    note = fields.String(dump_only=True, allow_none=True)
+    text = fields.String(dump_only=True, allow_none=True)
+    support_type = choice(SupportType, allow_none=True)
+    intensity = fields.Integer(dump_only=True, allow_none=True)
+    recurring = fields.Boolean(dump_only=True)
+    quiet = fields.Boolean(dump_only=True)
+    to = fields.UUID(dump_only=True)
+    in_response_to = fields.UUID(dump_only=True, allow_none=True)
+    care_id = fields.UUID(dump_only=True)
+    need_id = fields.UUID(dump_only=True)
+    adequacy = choice(Adequacy, allow_none=True)
+    outcome = choice(Outcome)
+    week = fields.String(dump_only=True)
+    felt_supported = fields.Integer(dump_only=True, allow_none=True)
+    moment_kind = choice(MomentKind)
+    status = choice(NEED_STATUSES)
+    resolved_at = UTCDateTime(dump_only=True, allow_none=True)
+    resolution_note = fields.String(dump_only=True, allow_none=True)
+    responses = fields.List(fields.Nested(ResponseOut), dump_only=True)
+    acknowledgement = fields.Nested(AcknowledgementOut, dump_only=True, allow_none=True)
+    amended = fields.Boolean(dump_only=True)
+    amendments = fields.List(fields.Nested(AmendmentOut), dump_only=True)
+    retracted = fields.Boolean(dump_only=True)
+    reason = fields.String(dump_only=True, allow_none=True)
+    position = fields.Integer(dump_only=True)
+
+
+class EntryReplyOut(EntryOut):
+    """One entry as a write or a read of it answers, with the log position it reflects."""
+
+    position = fields.Integer(dump_only=True, required=True)
