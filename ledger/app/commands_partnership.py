@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,11 +31,6 @@ class Invite:
     expires_at: datetime
 
 
-def new_invite_code() -> str:
-    raw = "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_SYMBOLS))
-    return "-".join(raw[i : i + 4] for i in range(0, INVITE_SYMBOLS, 4))
-
-
 def normalise_invite_code(code: str) -> str:
     raw = "".join(ch for ch in code.upper() if ch.isalnum())
     return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
@@ -55,7 +49,7 @@ class PartnershipCommands(CoreApplication):
         ledger_id = uuid4()
         self.keys.ensure_key(ledger_key_id(ledger_id))
         self.keys.ensure_key(partner_key_id(ledger_id, actor))
-        invite, digest = self._new_invite(code)
+        invite, digest = self._new_invite(ledger_id, code)
         sealed_name = self.keys.seal(ledger_key_id(ledger_id), name, places.ledger_name(ledger_id))
         sealed_display = self.seal_for(ledger_id, actor, places.display_name(ledger_id, actor),
                                        clean_name("display_name", shown_name))
@@ -65,7 +59,7 @@ class PartnershipCommands(CoreApplication):
             ledger = Ledger.open(
                 ledger_id=ledger_id, actor=actor, name=sealed_name, timezone=timezone,
                 display_name=sealed_display, invite_hash=digest,
-                invite_expires_at=now + INVITE_LIFETIME, now=now,
+                invite_expires_at=invite.expires_at, now=now,
             )
             account.add_ledger(ledger_id, now)
             return [ledger, InviteIndex.issue(digest, ledger_id, actor, now)]
@@ -75,16 +69,29 @@ class PartnershipCommands(CoreApplication):
 
     def issue_invite(self, ledger_id: UUID, actor: UUID, expected_version: int | None = None,
                      code: str | None = None, **save_kwargs: Any) -> tuple[Recorded, Invite]:
-        invite, digest = self._new_invite(code)
+        invite, digest = self._new_invite(ledger_id, code)
 
         def command(ledger: Ledger) -> list[Aggregate]:
             now = self.clock()
-            ledger.issue_invite(actor, digest, now + INVITE_LIFETIME, now)
+            ledger.issue_invite(actor, digest, invite.expires_at, now)
             return [InviteIndex.issue(digest, ledger_id, actor, now)]
 
         recorded = self.change([ledger_id], lambda: [self.get_ledger(ledger_id, actor)], command,
                                expected_version=expected_version, **save_kwargs)
         return recorded, invite
+
+    def open_invite(self, ledger_id: UUID, actor: UUID) -> Invite | None:
+        """The ledger's open invite, shown again to a partner (a reloaded page, a second
+        look): its code is derived, not stored. None when there is none, it expired, or
+        its code was chosen by hand or made before codes were derived."""
+        ledger = self.get_ledger(ledger_id, actor)
+        expires_at = ledger.invite_expires_at
+        if ledger.invite_hash is None or expires_at is None or expires_at <= self.clock():
+            return None
+        code = self.derived_invite_code(ledger_id, expires_at)
+        if self.keys.index_id("invite", code) != ledger.invite_hash:
+            return None
+        return Invite(code, expires_at)
 
     def revoke_invite(self, ledger_id: UUID, actor: UUID, **save_kwargs: Any) -> Recorded:
         return self.change_ledger(ledger_id, actor,
@@ -191,6 +198,17 @@ class PartnershipCommands(CoreApplication):
             raise NotFound("unknown, used or expired invite code")
         return ledger
 
-    def _new_invite(self, code: str | None = None) -> tuple[Invite, str]:
-        code = normalise_invite_code(code) if code else new_invite_code()
-        return Invite(code, self.clock() + INVITE_LIFETIME), self.keys.index_id("invite", code)
+    def _new_invite(self, ledger_id: UUID, code: str | None = None) -> tuple[Invite, str]:
+        expires_at = self.clock() + INVITE_LIFETIME
+        code = (normalise_invite_code(code) if code
+                else self.derived_invite_code(ledger_id, expires_at))
+        return Invite(code, expires_at), self.keys.index_id("invite", code)
+
+    def derived_invite_code(self, ledger_id: UUID, expires_at: datetime) -> str:
+        """60 bits only this instance can compute, from what the ledger keeps (its id
+        and the invite's expiry), so a page can show an open invite again; the events
+        keep only the code's keyed hash."""
+        bits = int(self.keys.index_id("invite-code", f"{ledger_id.hex}:{expires_at.isoformat()}"),
+                   16)
+        raw = "".join(INVITE_ALPHABET[(bits >> (5 * i)) & 31] for i in range(INVITE_SYMBOLS))
+        return "-".join(raw[i : i + 4] for i in range(0, INVITE_SYMBOLS, 4))

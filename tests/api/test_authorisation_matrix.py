@@ -12,7 +12,8 @@ import pytest
 from tests.api.conftest import PASSWORD, Api, Person
 from tests.helpers import ManualClock
 
-NOT_FOUND_IS_THE_ANSWER = {("/api/v1/ledgers/join", "POST")}  # an unknown invite code
+NOT_FOUND_IS_THE_ANSWER = {("/api/v1/ledgers/join", "POST"),  # an unknown invite code
+                           ("/api/v1/ledgers/<uuid:ledger_id>/invite", "GET")}  # both joined
 PUBLIC = {("/api/v1/accounts", "POST"), ("/api/v1/tokens", "POST"),
           ("/api/v1/openapi.json", "GET"), ("/api/v1/docs", "GET"),
           ("/api/v1/docs/assets/<path:name>", "GET")}
@@ -44,6 +45,8 @@ ROWS: dict[tuple[str, str], tuple[str, Any]] = {
     ("/api/v1/ledgers/join", "POST"): ("/api/v1/ledgers/join", {"invite_code": "NOPE"}),
     ("/api/v1/ledgers/import", "POST"): ("/api/v1/ledgers/import", {"format": "x"}),
     ("/api/v1/ledgers/<uuid:ledger_id>", "GET"): ("/api/v1/ledgers/{ledger}", None),
+    ("/api/v1/ledgers/<uuid:ledger_id>/invite", "GET"): ("/api/v1/ledgers/{ledger}/invite",
+                                                         None),
     ("/api/v1/ledgers/<uuid:ledger_id>/invite", "POST"): ("/api/v1/ledgers/{ledger}/invite",
                                                           None),
     ("/api/v1/ledgers/<uuid:ledger_id>/invite", "DELETE"): ("/api/v1/ledgers/{ledger}/invite",

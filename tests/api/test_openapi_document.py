@@ -73,7 +73,7 @@ def test_an_import_declares_its_body_and_an_approval_may_come_without_one(api: A
 def test_every_operation_has_a_unique_snake_case_operation_id(api: Api) -> None:
     ids = [op.get("operationId", "") for _, _, op in operations(document(api))]
     assert all(re.fullmatch(r"[a-z]+(_[a-z]+)*", i) for i in ids), ids
-    assert len(ids) == len(set(ids)) == 38
+    assert len(ids) == len(set(ids)) == 39
     assert {"express_need", "acknowledge_care", "resolve_need", "get_ledger", "list_shares",
             "get_share", "revoke_token", "leave_ledger", "read_balance_series"} <= set(ids)
 
@@ -310,7 +310,9 @@ def test_every_operation_answers_as_the_document_says(api: Api) -> None:
     walk.send(alex, "GET", base, 200, mine)
     walk.send(robin, "GET", base, 404, mine)
     code = walk.send(robin, "POST", f"{base}/invite", 201, other).json["invite_code"]
+    assert walk.send(robin, "GET", f"{base}/invite", 200, other).json["invite_code"] == code
     walk.send(robin, "DELETE", f"{base}/invite", 204, other)
+    walk.send(robin, "GET", f"{base}/invite", 404, other)
     walk.send(alex, "POST", f"{base}/invite", 409, mine)
     walk.send(sam, "POST", "/api/v1/ledgers/join", 404, json={"invite_code": code})
     code = walk.send(robin, "POST", f"{base}/invite", 201, other).json["invite_code"]

@@ -50,7 +50,7 @@ def paired(chromium: Any, served: Served) -> tuple[Any, Any, str]:
     alex.get_by_label("Name").fill("Us")
     alex.get_by_role("button", name="Open").click()
     code = alex.locator("#invite-code").inner_text().strip()
-    ledger_url = alex.get_by_role("link", name="Go to the ledger").get_attribute("href")
+    ledger_url = alex.get_by_role("link", name="Go to your shared space").get_attribute("href")
     sign_up(sam, served.url, "Sam")
     sam.goto(f"{served.url}/join")
     sam.get_by_label("Invite code").fill(code)
@@ -73,7 +73,7 @@ def test_two_partners_pair_express_answer_acknowledge_and_replay(
     alex.get_by_role("button", name="Open").click()
     code = alex.locator("#invite-code").inner_text().strip()
     screenshot(alex, "invite")
-    ledger_url = alex.get_by_role("link", name="Go to the ledger").get_attribute("href")
+    ledger_url = alex.get_by_role("link", name="Go to your shared space").get_attribute("href")
     alex.goto(f"{served.url}{ledger_url}")
 
     sign_up(sam, served.url, "Sam")

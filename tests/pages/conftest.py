@@ -60,8 +60,10 @@ class Browser:
         assert answer.status_code == 303, self.last_html
 
     def open_ledger(self, name: str = "Us") -> tuple[str, str]:
-        self.submit("/ledgers/new", {"name": name, "timezone": "Europe/London"},
-                    page="/ledgers/new")
+        opened = self.submit("/ledgers/new", {"name": name, "timezone": "Europe/London"},
+                             page="/ledgers/new")
+        assert opened.status_code == 303, self.last_html
+        self.get(opened.headers["Location"])
         code = re.search(r'id="invite-code">([^<]+)<', self.last_html)
         ledger = re.search(r"/ledgers/([0-9a-f-]{36})", self.last_html)
         assert code and ledger

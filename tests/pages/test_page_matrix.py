@@ -63,6 +63,7 @@ ROWS: dict[tuple[str, str], tuple[str, dict[str, str]] | None] = {
         "/ledgers/{ledger}/entries/{other}/amend", {"reason": "r"}),
     ("/ledgers/<uuid:ledger_id>/entries/<uuid:entry_id>/retract", "POST"): (
         "/ledgers/{ledger}/entries/{other}/retract", {"reason": "r"}),
+    ("/ledgers/<uuid:ledger_id>/invite", "GET"): ("/ledgers/{ledger}/invite", {}),
     ("/ledgers/<uuid:ledger_id>/invite", "POST"): ("/ledgers/{ledger}/invite", {}),
     ("/ledgers/<uuid:ledger_id>/invite/revoke", "POST"): ("/ledgers/{ledger}/invite/revoke", {}),
     ("/ledgers/<uuid:ledger_id>/pause", "POST"): ("/ledgers/{ledger}/pause", {}),

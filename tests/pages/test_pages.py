@@ -330,3 +330,48 @@ def test_words_left_in_a_ledger_can_be_forgotten_later_from_the_account_page(
     refused = second_browser.client.post(f"/account/left/{ledger}/forget", data={
         "csrf_token": second_browser.csrf()})
     assert refused.status_code == 404  # only for a ledger one has left
+
+
+def test_opening_is_recorded_once_and_the_invite_page_can_be_reloaded(browser: Browser) -> None:
+    browser.sign_up("Alex")
+    browser.get("/ledgers/new")
+    form = {"csrf_token": browser.csrf(), "name": "Us", "timezone": "UTC",
+            "submission_id": "open-1"}
+    first = browser.client.post("/ledgers/new", data=form)
+    again = browser.client.post("/ledgers/new", data=form)  # a reload re-posts the form
+    assert first.status_code == again.status_code == 303
+    assert first.headers["Location"] == again.headers["Location"]
+    assert first.headers["Location"].endswith("/invite")
+    ledgers = browser.get("/ledgers").get_data(as_text=True)
+    assert ledgers.count('href="/ledgers/') - ledgers.count('href="/ledgers/new') == 1
+
+    shown = browser.get(first.headers["Location"]).get_data(as_text=True)
+    code = re_search(r'id="invite-code">([^<]+)<', shown)
+    assert code in browser.get(first.headers["Location"]).get_data(as_text=True)
+    assert f"/join?code={code}" in shown
+
+    browser.submit(first.headers["Location"], {"submission_id": "new-code"},
+                   page=first.headers["Location"])
+    renewed = browser.get(first.headers["Location"]).get_data(as_text=True)
+    assert re_search(r'id="invite-code">([^<]+)<', renewed) != code
+
+
+def test_an_invite_link_brings_a_new_partner_through_sign_up_to_the_filled_in_code(
+    browser: Browser, second_browser: Browser,
+) -> None:
+    browser.sign_up("Alex")
+    _, code = browser.open_ledger()
+    link = f"/join?code={code}"
+    to_login = second_browser.client.get(link)
+    assert to_login.status_code == 302
+    login = second_browser.get(to_login.headers["Location"]).get_data(as_text=True)
+    signup_link = re_search(r'href="(/signup\?next=[^"]+)"', login).replace("&amp;", "&")
+    second_browser.get(signup_link)
+    signed_up = second_browser.submit("/signup", {
+        "email": "sam@example.com", "password": "correct horse battery",
+        "display_name": "Sam", "next": re_search(r'name="next" value="([^"]*)"',
+                                                 second_browser.last_html)})
+    assert signed_up.status_code == 303
+    assert signed_up.headers["Location"] == link
+    page = second_browser.get(link).get_data(as_text=True)
+    assert f'value="{code}"' in page

@@ -11,8 +11,7 @@ from flask import Response, g
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from ledger.app.commands_partnership import new_invite_code
-from ledger.domain.exceptions import Invalid
+from ledger.domain.exceptions import Invalid, NotFound
 from ledger.domain.ledger import Ledger
 from web.api import schemas
 from web.api.document import CREATED, VERSIONED, declares
@@ -39,19 +38,23 @@ def the_ledger(aggregates: Sequence[Aggregate]) -> Ledger:
 @blp.response(201, schemas.NewLedgerOut, headers=CREATED)
 @declares(idempotency_key=True)
 def open_ledger(body: dict[str, Any]) -> Response:
-    """Open a ledger; the invite code is shown only here and when re-issued."""
-    code = new_invite_code()
-
+    """Open a ledger, with its first invite code (shown again by GET …/invite)."""
     def render(aggregates: Sequence[Aggregate]) -> tuple[dict[str, Any], str]:
         ledger = the_ledger(aggregates)
-        return ({**ledger_body(ledger), "invite_code": code},
+        return ({**ledger_body(ledger), "invite_code": invite_code_of(ledger)},
                 f"/api/v1/ledgers/{ledger.id}")
 
     return recorded_reply(
         status=201, schema=schemas.one(schemas.NewLedgerOut), render=render,
         command=lambda prepare: services().ledger.open_ledger(
-            g.account_id, body["name"], body["timezone"], code=code, prepare=prepare)[0],
+            g.account_id, body["name"], body["timezone"], prepare=prepare)[0],
     )
+
+
+def invite_code_of(ledger: Ledger) -> str:
+    """The code of the invite a ledger about to be saved holds (derived, never stored)."""
+    assert ledger.invite_expires_at is not None
+    return services().ledger.derived_invite_code(ledger.id, ledger.invite_expires_at)
 
 
 @blp.route("/ledgers", methods=["GET"])
@@ -79,18 +82,30 @@ def get_ledger(_query: dict[str, Any], ledger_id: UUID) -> Response:
 @declares(409, idempotency_key=True, if_match=True)
 def issue_invite(ledger_id: UUID) -> Response:
     """Issue a new invite code (replacing the previous one)."""
-    code = new_invite_code()
-
     def render(aggregates: Sequence[Aggregate]) -> tuple[dict[str, Any], str]:
         ledger = the_ledger(aggregates)
-        return ({"invite_code": code, "invite_expires_at": ledger.invite_expires_at},
+        return ({"invite_code": invite_code_of(ledger),
+                 "invite_expires_at": ledger.invite_expires_at},
                 f"/api/v1/ledgers/{ledger_id}/invite")
 
     return recorded_reply(
         status=201, schema=schemas.one(schemas.InviteOut), render=render, ledger_id=ledger_id,
         command=lambda prepare: services().ledger.issue_invite(
-            ledger_id, g.account_id, expected_version(), code=code, prepare=prepare)[0],
+            ledger_id, g.account_id, expected_version(), prepare=prepare)[0],
     )
+
+
+@blp.route("/ledgers/<uuid:ledger_id>/invite", methods=["GET"])
+@blp.arguments(schemas.NoQuery(), location="query", unknown=RAISE)
+@blp.response(200, schemas.InviteOut)
+def get_invite(_query: dict[str, Any], ledger_id: UUID) -> Response:
+    """The open invite code, shown again (404 when there is none or it expired)."""
+    invite = services().ledger.open_invite(ledger_id, g.account_id)
+    if invite is None:
+        raise NotFound("this ledger has no open invite; issue a new one")
+    return reply(200, schemas.one(schemas.InviteOut).dump({
+        "invite_code": invite.code, "invite_expires_at": invite.expires_at,
+        "position": services().ledger.max_position()}))
 
 
 @blp.route("/ledgers/<uuid:ledger_id>/invite", methods=["DELETE"])

@@ -34,7 +34,8 @@ def safe_next(target: str | None) -> str:
 @blp.route("/signup", methods=["GET", "POST"])
 def signup() -> str | Response | tuple[str, int]:
     if request.method == "GET":
-        return render_template("pages/signup.html", form={}, errors={})
+        return render_template("pages/signup.html", form={}, errors={},
+                               next=request.args.get("next", ""))
     data, errors = load_form(SignUpForm())
     if not errors:
         try:
@@ -49,9 +50,11 @@ def signup() -> str | Response | tuple[str, int]:
             errors = {"_form": ["too many sign-ups from here; please wait a minute"]}
         else:
             assert account.id is not None
-            return start_session(redirect(url_for("pages.my_ledgers"), 303), account.id)
+            target = safe_next(request.form.get("next"))
+            return start_session(redirect(target, 303), account.id)
     form = {k: v for k, v in request.form.items() if k != "password"}
-    return render_template("pages/signup.html", form=form, errors=errors), 422
+    return render_template("pages/signup.html", form=form, errors=errors,
+                           next=request.form.get("next", "")), 422
 
 
 @blp.route("/login", methods=["GET", "POST"])

@@ -7,9 +7,10 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from eventsourcing.domain import Aggregate
 from flask import Blueprint, g, request
 from marshmallow import Schema, ValidationError, fields
 
@@ -50,16 +51,19 @@ def new_submission_id() -> str:
     return uuid.uuid4().hex
 
 
-def once(run: Callable[[Callable[..., dict[str, Any]] | None], Recorded | Any]) -> bool:
+def once(run: Callable[[Callable[..., dict[str, Any]] | None], Recorded | Any],
+         where: Callable[[Sequence[Aggregate]], str] | None = None) -> str | None:
     """Runs a recording command once per form submission (the API's idempotency path,
-    keyed by the form's submission id); False when it is a repeat."""
+    keyed by the form's submission id). Answers where the page goes next, as `where`
+    said from what the command saved, the first time and on every repeat."""
     submission = request.form.get("submission_id", "")
+    capture = Capture(303, Schema(), lambda aggregates: ({}, where(aggregates) if where
+                                                          else None), None, None)
     if not submission:
-        run(None)
-        return True
+        run(capture.prepare)
+        return capture.location
     body = {k: v for k, v in request.form.items() if k not in ("csrf_token", "submission_id")}
     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
     scope = ReplyKey(g.account_id.hex, "POST", request.path, f"page:{submission[:64]}", digest)
-    capture = Capture(303, Schema(), lambda aggregates: ({}, None), None, None)
-    _, ran = run_once(scope, capture, run)
-    return ran
+    answer, _ = run_once(scope, capture, run)
+    return answer.headers.get("Location")

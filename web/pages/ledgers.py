@@ -23,9 +23,10 @@ from ledger.domain.kinds import KINDS
 from ledger.domain.weeks import WEEK_PATTERN, next_week, week_of, week_start
 from projections.balance_query import weeks_between
 from projections.encoding import micros
+from web.api.ledgers import the_ledger
 from web.pages import forms
 from web.pages.charts import build_chart
-from web.pages.common import TIMEZONES, blp, load_form, new_submission_id
+from web.pages.common import TIMEZONES, blp, load_form, new_submission_id, once
 from web.pages.session import signed_in
 from web.services import services
 
@@ -43,20 +44,24 @@ def my_ledgers() -> str:
 @blp.route("/ledgers/new", methods=["GET", "POST"])
 @signed_in
 def new_ledger() -> str | Response | tuple[str, int]:
+    """Opening is recorded once per form (a reload or a second click opens nothing
+    more), then the invite is shown by a GET that can be reloaded."""
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         data, errors = load_form(forms.LedgerForm())
         if not errors:
             try:
-                recorded, invite = services().ledger.open_ledger(
-                    g.account_id, data["name"], data["timezone"])
+                where = once(lambda prepare: services().ledger.open_ledger(
+                    g.account_id, data["name"], data["timezone"], prepare=prepare)[0],
+                    where=lambda aggregates: url_for("pages.invite_page",
+                                                     ledger_id=the_ledger(aggregates).id))
             except Invalid as error:
                 errors = error.errors
             else:
-                return render_template("pages/invite.html", ledger_id=recorded.id,
-                                       invite=invite)
+                return redirect(where or url_for("pages.my_ledgers"), 303)
     return render_template("pages/ledger_new.html", form=request.form, errors=errors,
-                           timezones=TIMEZONES), 422 if errors else 200
+                           timezones=TIMEZONES, submission_id=new_submission_id()), \
+        422 if errors else 200
 
 
 @blp.route("/join", methods=["GET", "POST"])
@@ -74,7 +79,8 @@ def join() -> str | Response | tuple[str, int]:
                 errors = {"invite_code": [str(error)]}
             else:
                 return redirect(url_for("pages.ledger_home", ledger_id=recorded.id), 303)
-    return render_template("pages/join.html", form=request.form, errors=errors), \
+    form = request.form or {"invite_code": request.args.get("code", "")}
+    return render_template("pages/join.html", form=form, errors=errors), \
         422 if errors else 200
 
 
@@ -185,11 +191,26 @@ def post_resume(ledger_id: UUID) -> Response:
     return redirect(url_for("pages.ledger_home", ledger_id=ledger_id), 303)
 
 
+@blp.route("/ledgers/<uuid:ledger_id>/invite", methods=["GET"])
+@signed_in
+def invite_page(ledger_id: UUID) -> str:
+    """The open invite: a link to send, its code, what the partner does next."""
+    app = services().ledger
+    summary = app.describe(app.get_ledger(ledger_id, g.account_id))
+    invite = app.open_invite(ledger_id, g.account_id)
+    link = url_for("pages.join", code=invite.code, _external=True) if invite else None
+    return render_template("pages/invite.html", ledger=summary, invite=invite, link=link,
+                           joined=len(summary.partners) > 1,
+                           submission_id=new_submission_id())
+
+
 @blp.route("/ledgers/<uuid:ledger_id>/invite", methods=["POST"])
 @signed_in
-def post_invite(ledger_id: UUID) -> str:
-    _, invite = services().ledger.issue_invite(ledger_id, g.account_id)
-    return render_template("pages/invite.html", ledger_id=ledger_id, invite=invite)
+def post_invite(ledger_id: UUID) -> Response:
+    """A new code replaces the open one, once per form; then the invite page."""
+    once(lambda prepare: services().ledger.issue_invite(ledger_id, g.account_id,
+                                                        prepare=prepare)[0])
+    return redirect(url_for("pages.invite_page", ledger_id=ledger_id), 303)
 
 
 @blp.route("/ledgers/<uuid:ledger_id>/invite/revoke", methods=["POST"])

@@ -51,7 +51,8 @@ def signed_in(view: F) -> F:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if g.get("account_id") is None:
-            return redirect(url_for("pages.login", next=request.path))
+            here = request.full_path.rstrip("?")  # an invite link's code comes along
+            return redirect(url_for("pages.login", next=here))
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
