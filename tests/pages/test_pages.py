@@ -94,8 +94,12 @@ def test_invalid_input_is_shown_next_to_the_field_and_kept(browser: Browser,
         "submission_id": "s2", "need": "keep these words", "support_type": "esteem",
         "intensity": "9"}, page=f"/ledgers/{ledger}")
     assert answer.status_code == 422
-    assert 'id="intensity-error"' in browser.last_html
-    assert "keep these words" in browser.last_html
+    html = browser.last_html
+    assert 'id="need-intensity-error"' in html
+    assert 'aria-describedby="need-intensity-error" aria-invalid="true"' in html
+    assert '<a href="#need-intensity">' in html  # the summary links to the field
+    assert '<details class="form-card" id="record-need" open>' in html
+    assert "keep these words" in html
 
 
 def test_another_couples_pages_are_not_found(browser: Browser, second_browser: Browser) -> None:
@@ -142,9 +146,10 @@ def test_the_balance_panel_draws_the_flow_and_never_keeps_score(
     browser.sync()
     html = browser.get(f"/ledgers/{ledger}").get_data(as_text=True)
     assert '<svg id="flow-chart"' in html
-    assert 'class="bar second"' in html
+    assert 'class="bar p1"' in html
+    assert "After a few weeks you will see here how support flows between you." in html
     lowered = html.lower()
-    for word in ("owes", "debt", "score", "points", "streak"):
+    for word in ("owes", "debt", "score", "points", "streak", "mutuality", "median", "%"):
         assert word not in lowered
 
 

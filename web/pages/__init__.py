@@ -11,6 +11,7 @@ from ledger.domain.kinds import KINDS
 from web.pages import account, counsellor, entries, home, ledgers, sharing
 from web.pages.common import blp
 from web.pages.session import load_session
+from web.pages.words import register_words
 
 # imported for their routes on `blp`
 ROUTE_MODULES = (account, counsellor, entries, home, ledgers, sharing)
@@ -21,6 +22,7 @@ def register_pages(app: Flask) -> None:
     app.config["WTF_CSRF_TIME_LIMIT"] = None  # a form lives as long as its page session
     app.register_blueprint(blp)
     app.jinja_env.globals["entry_kinds"] = KINDS  # what each kind is called, its words
+    register_words(app)
     for endpoint, view in app.view_functions.items():
         if not endpoint.startswith("pages."):
             csrf.exempt(view)  # the API authenticates with bearer tokens, not cookies

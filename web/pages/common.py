@@ -8,6 +8,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from eventsourcing.domain import Aggregate
@@ -51,19 +52,29 @@ def new_submission_id() -> str:
     return uuid.uuid4().hex
 
 
+@dataclass(frozen=True)
+class Done:
+    """Where a recorded form sends the page next, and the log position it wrote (None
+    for a repeat, whose events were written before)."""
+
+    location: str | None
+    position: int | None
+
+
 def once(run: Callable[[Callable[..., dict[str, Any]] | None], Recorded | Any],
-         where: Callable[[Sequence[Aggregate]], str] | None = None) -> str | None:
+         where: Callable[[Sequence[Aggregate]], str] | None = None) -> Done:
     """Runs a recording command once per form submission (the API's idempotency path,
-    keyed by the form's submission id). Answers where the page goes next, as `where`
-    said from what the command saved, the first time and on every repeat."""
+    keyed by the form's submission id). `where` says from what the command saved
+    where the page goes next, the first time and on every repeat."""
     submission = request.form.get("submission_id", "")
     capture = Capture(303, Schema(), lambda aggregates: ({}, where(aggregates) if where
                                                           else None), None, None)
     if not submission:
-        run(capture.prepare)
-        return capture.location
+        recorded = run(capture.prepare)
+        return Done(capture.location, getattr(recorded, "position", None))
     body = {k: v for k, v in request.form.items() if k not in ("csrf_token", "submission_id")}
     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
     scope = ReplyKey(g.account_id.hex, "POST", request.path, f"page:{submission[:64]}", digest)
-    answer, _ = run_once(scope, capture, run)
-    return answer.headers.get("Location")
+    answer, ran = run_once(scope, capture, run)
+    position = json.loads(answer.get_data()).get("position") if ran else None
+    return Done(answer.headers.get("Location"), position)

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Any
 from uuid import UUID
 
 from flask import (
@@ -19,19 +17,13 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from ledger.domain.exceptions import Conflict, Invalid, NotFound
-from ledger.domain.kinds import KINDS
-from ledger.domain.weeks import WEEK_PATTERN, next_week, week_of, week_start
-from projections.balance_query import weeks_between
 from projections.encoding import micros
 from web.api.ledgers import the_ledger
 from web.pages import forms
-from web.pages.charts import build_chart
 from web.pages.common import TIMEZONES, blp, load_form, new_submission_id, once
+from web.pages.home_context import home_context
 from web.pages.session import signed_in
 from web.services import services
-
-TIMELINE_PAGE = 30
-SUPPORT_TYPES = ("emotional", "informational", "esteem", "practical")
 
 
 @blp.route("/ledgers")
@@ -54,7 +46,8 @@ def new_ledger() -> str | Response | tuple[str, int]:
                 where = once(lambda prepare: services().ledger.open_ledger(
                     g.account_id, data["name"], data["timezone"], prepare=prepare)[0],
                     where=lambda aggregates: url_for("pages.invite_page",
-                                                     ledger_id=the_ledger(aggregates).id))
+                                                     ledger_id=the_ledger(aggregates).id)
+                ).location
             except Invalid as error:
                 errors = error.errors
             else:
@@ -111,68 +104,6 @@ def ledger_live(ledger_id: UUID) -> Response:
     response = jsonify({"position": position})
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def as_of_for(week: str | None, timezone: str) -> tuple[datetime, str | None]:
-    now = services().ledger.clock()
-    if not week or not WEEK_PATTERN.match(week):
-        return now, None
-    end = week_start(next_week(week), timezone) - timedelta(microseconds=1)
-    return min(end, now), week
-
-
-def home_context(ledger_id: UUID, errors: dict[str, Any], form: dict[str, Any]) -> dict[str, Any]:
-    app, reads = services().ledger, services().reads
-    mine = services().reading.for_partner(ledger_id, g.account_id)
-    ledger = app.get_ledger(ledger_id, g.account_id)
-    summary = app.describe(ledger)
-    names = summary.names()
-    as_of, chosen_week = as_of_for(request.args.get("week"), ledger.timezone)
-    after = parse_after(request.args.get("after"))
-    filters = page_filters(names)
-    page = mine.timeline(as_of=micros(as_of), known_at=micros(app.clock()), filters=filters,
-                         after=after, limit=TIMELINE_PAGE)
-    balance = mine.balance(as_of) or {}
-    other = next((p for p in summary.partners if p.id != g.account_id), None)
-    open_needs = [] if other is None else [
-        item for item in mine.timeline(
-            as_of=micros(app.clock()), known_at=micros(app.clock()),
-            filters={"kind": "need", "partner": other.id.hex}, limit=50).items
-        if item["status"] == "open" or item["recurring"]]
-    opened_week = week_of(summary.opened_at, ledger.timezone)
-    first_week = min(filter(None, [opened_week,
-                                   reads.balance.store.first_week(ledger_id.hex)]))
-    return {
-        "ledger": summary, "names": names, "me": g.account_id.hex, "other": other,
-        "items": page.items, "more": page.next_after, "balance": balance,
-        "chart": build_chart(mine, as_of, names, balance["turns"]),
-        "open_needs": open_needs, "weeks": weeks_between(first_week,
-                                                         week_of(app.clock(), ledger.timezone)),
-        "chosen_week": chosen_week, "as_of": as_of, "errors": errors, "form": form,
-        "filters": filters, "kinds": KINDS, "support_types": SUPPORT_TYPES,
-        "submission_id": new_submission_id(), "paused_by_me": summary.paused_by == g.account_id,
-        "position": reads.position(), "written": app.max_position(),
-        "live_position": mine.latest_position(micros(app.clock())),
-    }
-
-
-def page_filters(names: dict[str, str]) -> dict[str, str]:
-    """The timeline's filters from the query string; unknown values are ignored."""
-    chosen = {"partner": request.args.get("partner", ""), "kind": request.args.get("kind", ""),
-              "support_type": request.args.get("support_type", "")}
-    return {key: value for key, value in chosen.items()
-            if (key == "partner" and value in names) or (key == "kind" and value in KINDS)
-            or (key == "support_type" and value in SUPPORT_TYPES)}
-
-
-def parse_after(value: str | None) -> tuple[int, str] | None:
-    if not value or "," not in value:
-        return None
-    occurred, _, entry = value.partition(",")
-    try:
-        return int(occurred), UUID(entry).hex
-    except ValueError:
-        abort(400)
 
 
 # ------------------------------------------------------------------ the ledger itself
