@@ -81,7 +81,7 @@ def test_ticked_sections_are_a_list_and_none_ticked_is_refused_not_read_as_all()
         "timeline", "balance"]
     with pytest.raises(ValidationError) as none:
         forms.ShareForm().load({"label": "Dr K"})
-    assert none.value.messages == {"sections": ["choose at least one section"]}
+    assert none.value.messages == {"sections": ["Please choose at least one section."]}
     with pytest.raises(ValidationError) as unknown:
         forms.ExportForm().load({"sections": ["secrets"]})
     assert "sections" in unknown.value.messages

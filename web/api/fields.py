@@ -20,17 +20,19 @@ OUT_OF_RANGE = "must be between 1970 and 3000"
 
 
 class Text(fields.String):
-    """1..max characters after trimming."""
+    """1..max characters after trimming. Only spaces read as nothing written: the
+    field's "empty" message, which schemas set to the same words as "required"."""
 
     def __init__(self, max_length: int = TEXT_MAX_LENGTH, **kwargs: Any) -> None:
         metadata = {"minLength": 1, "maxLength": max_length, **kwargs.pop("metadata", {})}
         super().__init__(metadata=metadata, **kwargs)
+        self.error_messages = {"empty": "cannot be empty", **self.error_messages}
         self.max_length = max_length
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         if not text:
-            raise ValidationError("cannot be empty")
+            raise self.make_error("empty")
         if len(text) > self.max_length:
             raise ValidationError(f"must be at most {self.max_length} characters")
         if "\x00" in text:

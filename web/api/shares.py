@@ -17,7 +17,7 @@ from web.api.document import CREATED, VERSIONED, declares
 from web.api.fields import Name, StrictBoolean, UTCDateTime
 from web.api.reads import find_in_view, wait_for_views
 from web.api.replies import no_content, recorded_reply, reply
-from web.api.schemas import WaitQuery, choice, one
+from web.api.schemas import WaitQuery, asking, choice, one
 from web.services import services
 
 blp = Blueprint("shares", __name__, url_prefix="/api/v1/ledgers/<uuid:ledger_id>",
@@ -25,8 +25,9 @@ blp = Blueprint("shares", __name__, url_prefix="/api/v1/ledgers/<uuid:ledger_id>
 
 
 class ShareIn(Schema):
-    label = Name(required=True)
-    expires_at = UTCDateTime(required=True)
+    label = Name(required=True, error_messages=asking("Please write who the share is for."))
+    expires_at = UTCDateTime(required=True, error_messages=asking(
+        "Please say when the share ends."))
     from_ = UTCDateTime(data_key="from")
     to = UTCDateTime()
     sections = fields.List(fields.String(validate=validate.OneOf(SECTIONS)),

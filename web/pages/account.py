@@ -43,11 +43,11 @@ def signup() -> str | Response | tuple[str, int]:
             account = services().ledger.sign_up(data["email"], data["password"],
                                                 data["display_name"])
         except Conflict:
-            errors = {"email": ["an account with this email already exists"]}
+            errors = {"email": ["An account with this email already exists. Log in instead?"]}
         except Invalid as error:
             errors = error.errors
         except RateLimited:
-            errors = {"_form": ["too many sign-ups from here; please wait a minute"]}
+            errors = {"_form": ["Too many sign-ups from here; please wait a minute."]}
         else:
             assert account.id is not None
             target = safe_next(request.form.get("next"))
@@ -69,9 +69,9 @@ def login() -> str | Response | tuple[str, int]:
                 data["email"], request.remote_addr or "?",
                 lambda: services().ledger.authenticate(data["email"], data["password"]))
         except Unauthenticated:
-            errors = {"_form": ["wrong email or password"]}
+            errors = {"_form": ["That email and password do not match. Please try again."]}
         except RateLimited:
-            errors = {"_form": ["too many attempts; please wait a minute and try again"]}
+            errors = {"_form": ["Too many attempts; please wait a minute and try again."]}
         else:
             target = safe_next(request.form.get("next"))
             return start_session(redirect(target, 303), account)
@@ -107,7 +107,7 @@ def account() -> str | Response | tuple[str, int]:
             except Invalid as error:
                 errors = error.errors
             except RateLimited:
-                errors = {"current_password": ["too many wrong passwords; try again later"]}
+                errors = {"current_password": ["Too many wrong passwords; please try again later."]}
             else:
                 return redirect(url_for("pages.account", saved=1), 303)
     app = services().ledger

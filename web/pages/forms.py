@@ -98,7 +98,7 @@ AmendForm = form_of(  # a page amends one text at a time; the API takes a map of
     field=fields.String(required=True, validate=validate.OneOf(AMENDABLE_TEXTS)),
     value=Text(required=True))
 
-CONFIRM_LEAVING = "tick the box to confirm you are leaving"
+CONFIRM_LEAVING = "Please tick the box to confirm you are leaving."
 LeaveForm = form_of(schemas.DepartureIn, confirm=fields.Boolean(
     required=True, error_messages={"required": CONFIRM_LEAVING},
     validate=validate.Equal(True, error=CONFIRM_LEAVING)))
@@ -106,15 +106,16 @@ LeaveForm = form_of(schemas.DepartureIn, confirm=fields.Boolean(
 def ticked_sections() -> fields.List[str]:
     """Sections as ticked boxes: a list, and at least one (none ticked is not "all")."""
     return fields.List(fields.String(validate=validate.OneOf(SECTIONS)), required=True,
-                       error_messages={"required": "choose at least one section"})
+                       error_messages={"required": "Please choose at least one section."})
 
 
 ExportForm = form_of(ExportQuery, sections=ticked_sections())
 
+DAYS = f"Please choose between 1 and {MAX_SHARE_LIFETIME.days} days."
 ShareForm = form_of(  # a page asks for a number of days, not an end time
     ShareIn, drop=("expires_at",), sections=ticked_sections(),
     days=fields.Integer(load_default=30, validate=validate.Range(
-        1, MAX_SHARE_LIFETIME.days, error=f"between 1 and {MAX_SHARE_LIFETIME.days} days")))
+        1, MAX_SHARE_LIFETIME.days, error=DAYS)))
 ApprovalForm = form_of(ApprovalIn)
 
 NeedForm, CareForm = ENTRY_FORMS["need"], ENTRY_FORMS["care"]

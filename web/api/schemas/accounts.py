@@ -7,13 +7,22 @@ from marshmallow import Schema, fields, validate
 from ledger.infra.passwords import MIN_PASSWORD_LENGTH
 from ledger.infra.tokens import TTL
 from web.api.fields import Name, StrictBoolean, UTCDateTime
-from web.api.schemas.base import choice
+from web.api.schemas.base import asking, choice
+
+A_PASSWORD = validate.Length(
+    MIN_PASSWORD_LENGTH, 1024,
+    error=f"Please choose a password of {MIN_PASSWORD_LENGTH} to 1024 characters.")
+EMAIL = asking("Please write your email address.")
+NOT_AN_EMAIL = "Please write an email address, like sam@example.com."
 
 
 class SignUpIn(Schema):
-    email = fields.Email(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, validate=validate.Length(MIN_PASSWORD_LENGTH, 1024))
-    display_name = Name(required=True)
+    email = fields.Email(required=True, validate=validate.Length(max=254), error_messages={
+        **EMAIL, "invalid": NOT_AN_EMAIL})
+    password = fields.String(required=True, validate=A_PASSWORD,
+                             error_messages=asking("Please choose a password."))
+    display_name = Name(required=True, error_messages=asking(
+        "Please write the name your partner will see."))
 
 
 class AccountOut(Schema):
@@ -23,18 +32,20 @@ class AccountOut(Schema):
 
 
 class ProfileIn(Schema):
-    current_password = fields.String(required=True)
+    current_password = fields.String(required=True, error_messages=asking(
+        "Please write your current password."))
     display_name = Name()
-    password = fields.String(validate=validate.Length(MIN_PASSWORD_LENGTH, 1024))
+    password = fields.String(validate=A_PASSWORD)
 
 
 class PasswordIn(Schema):
-    password = fields.String(required=True)
+    password = fields.String(required=True, error_messages=asking("Please write your password."))
 
 
 class TokenIn(Schema):
-    email = fields.String(required=True, validate=validate.Length(1, 254))
-    password = fields.String(required=True, validate=validate.Length(1, 1024))
+    email = fields.String(required=True, validate=validate.Length(1, 254), error_messages=EMAIL)
+    password = fields.String(required=True, validate=validate.Length(1, 1024),
+                             error_messages=asking("Please write your password."))
 
 
 class TokenOut(Schema):
@@ -59,7 +70,7 @@ class TokenListOut(Schema):
 # ------------------------------------------------------------------- ledgers
 
 class LedgerIn(Schema):
-    name = Name(required=True)
+    name = Name(required=True, error_messages=asking("Please give your shared space a name."))
     timezone = fields.String(load_default="UTC", validate=validate.Length(1, 64))
 
 
@@ -106,8 +117,11 @@ class InviteOut(Schema):
 
 
 class JoinIn(Schema):
-    invite_code = fields.String(required=True, validate=validate.Length(1, 64))
+    invite_code = fields.String(required=True, validate=validate.Length(1, 64),
+                                error_messages=asking(
+                                    "Please write the invite code your partner gave you."))
 
 
 class DepartureIn(Schema):
-    forget_me = StrictBoolean(required=True)
+    forget_me = StrictBoolean(required=True, error_messages=asking(
+        "Please say whether your words should be forgotten (true or false)."))

@@ -6,23 +6,26 @@ from marshmallow import Schema, fields, validate
 
 from ledger.domain.values import Adequacy, MomentKind, Outcome, SupportType, Visibility
 from web.api.fields import StrictBoolean, Text, UTCDateTime
-from web.api.schemas.base import KINDS, NEED_STATUSES, WEEK, choice, enum
+from web.api.schemas.base import KINDS, NEED_STATUSES, WEEK, asking, choice, enum
+
+SUPPORT_TYPE = asking("Please choose the kind of support.")
 
 
 class NeedIn(Schema):
-    need = Text(required=True)
+    need = Text(required=True, error_messages=asking("Please write what you need."))
     feeling = Text(allow_none=True)
     situation = Text(allow_none=True)
-    support_type = enum(SupportType, required=True)
-    intensity = fields.Integer(required=True, strict=True, validate=validate.Range(1, 5))
+    support_type = enum(SupportType, required=True, error_messages=SUPPORT_TYPE)
+    intensity = fields.Integer(required=True, strict=True, validate=validate.Range(1, 5),
+                               error_messages=asking("Please say how much it matters, 1 to 5."))
     recurring = StrictBoolean(load_default=False)
     visibility = enum(Visibility, load_default=Visibility.SHARED)
     occurred_at = UTCDateTime()
 
 
 class CareIn(Schema):
-    description = Text(required=True)
-    support_type = enum(SupportType, required=True)
+    description = Text(required=True, error_messages=asking("Please write what you did."))
+    support_type = enum(SupportType, required=True, error_messages=SUPPORT_TYPE)
     in_response_to = fields.UUID(allow_none=True)
     quiet = StrictBoolean(load_default=False)
     visibility = enum(Visibility, load_default=Visibility.SHARED)
@@ -30,24 +33,29 @@ class CareIn(Schema):
 
 
 class AcknowledgementIn(Schema):
-    adequacy = enum(Adequacy, required=True)
+    adequacy = enum(Adequacy, required=True, error_messages=asking(
+        "Please choose how it felt to you."))
     note = Text(allow_none=True)
 
 
 class ResolutionIn(Schema):
-    outcome = enum(Outcome, required=True)
+    outcome = enum(Outcome, required=True, error_messages=asking(
+        "Please choose what became of this need."))
     note = Text(allow_none=True)
 
 
 class CheckInIn(Schema):
     week = fields.String(validate=WEEK)
-    felt_supported = fields.Integer(required=True, strict=True, validate=validate.Range(0, 10))
+    felt_supported = fields.Integer(
+        required=True, strict=True, validate=validate.Range(0, 10),
+        error_messages=asking("Please say how supported you felt, 0 to 10."))
     note = Text(allow_none=True)
 
 
 class MomentIn(Schema):
-    kind = enum(MomentKind, required=True)
-    text = Text(required=True)
+    kind = enum(MomentKind, required=True, error_messages=asking(
+        "Please choose what kind of moment it was."))
+    text = Text(required=True, error_messages=asking("Please write about the moment."))
     visibility = enum(Visibility, load_default=Visibility.SHARED)
     occurred_at = UTCDateTime()
 
@@ -74,12 +82,14 @@ class ChangesIn(Schema):
 
 
 class AmendmentIn(Schema):
-    changes = fields.Nested(ChangesIn, required=True)
-    reason = Text(required=True)
+    changes = fields.Nested(ChangesIn, required=True, error_messages=asking(
+        "Please say what to change."))
+    reason = Text(required=True, error_messages=asking("Please write why you change it."))
 
 
 class RetractionIn(Schema):
-    reason = Text(required=True)
+    reason = Text(required=True, error_messages=asking(
+        "Please write why you take it back (only you see this)."))
 
 
 class ResponseOut(Schema):

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from ledger.domain.values import SupportType
 from web.api.fields import DateOrTime, UTCDateTime
-from web.api.schemas.base import KINDS, PROMPT_KINDS, choice, enum
+from web.api.schemas.base import KINDS, PROMPT_KINDS, asking, choice, enum
 from web.api.schemas.entries import EntryOut
 
 MAX_POSITION = 2**63 - 1  # log positions are BIGINTs
@@ -49,8 +49,9 @@ class BalanceQuery(WaitQuery):
 
 
 class SeriesQuery(WaitQuery):
-    from_ = DateOrTime(data_key="from", required=True)
-    to = DateOrTime(required=True)
+    from_ = DateOrTime(data_key="from", required=True, error_messages=asking(
+        "Please give the first day."))
+    to = DateOrTime(required=True, error_messages=asking("Please give the day to end on."))
     window_weeks = fields.Integer(load_default=8, validate=validate.Range(1, 104))
 
 
