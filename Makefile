@@ -3,6 +3,9 @@ VENV   ?= .venv
 PYTHON ?= python3
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+# axe-core, which the browser tests inject into Chromium pages (tests/browser/a11y.py):
+# pinned in .tools/package-lock.json, installed from npm into .tools/node_modules
+AXE    := .tools/node_modules/axe-core/axe.min.js
 PYTEST_ARGS ?=
 PORT ?= 8000
 
@@ -14,7 +17,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[test,dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+$(AXE): .tools/package.json .tools/package-lock.json
+	npm ci --prefix .tools --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+
+install: $(STAMP) $(AXE)
 
 ## run: the app on SQLite in ./var/ with the demo couple's year of history
 run: install
@@ -46,4 +53,4 @@ soak: install
 	EBBFLOW_SOAK_SECONDS=$${EBBFLOW_SOAK_SECONDS:-60} $(PY) -m pytest -n 2 tests/e2e/test_reliability.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .tools/node_modules

@@ -58,7 +58,7 @@ PAGE_MESSAGES = {
     403: "That is not yours to do.",
     404: "There is nothing here, or it is not yours to see.",
     405: "That cannot be done here.",
-    409: "That conflicts with how things stand now (the ledger may be paused).",
+    409: "That conflicts with how things stand now (your notes may be paused).",
     412: "Something changed in the meantime; please reload and try again.",
     413: "That was too long.",
     422: "Some of that was not valid.",

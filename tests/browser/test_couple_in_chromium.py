@@ -76,7 +76,7 @@ def test_two_partners_pair_express_answer_acknowledge_and_replay(
     alex.set_viewport_size({"width": 375, "height": 800})
 
     sign_up(alex, served.url, "Alex")
-    alex.get_by_role("link", name="Open a ledger").click()
+    alex.get_by_role("link", name="Open a shared space").click()
     alex.get_by_label("Name").fill("Alex & Sam")
     alex.get_by_role("button", name="Open").click()
     code = alex.locator("#invite-code").inner_text().strip()

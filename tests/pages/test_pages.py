@@ -23,7 +23,7 @@ def test_the_landing_page_says_what_it_is_and_what_it_is_not(browser: Browser) -
     assert page.status_code == 200
     assert "not a tool for abusive relationships" in html
     assert 'id="quick-exit"' in html
-    assert "<title>Notes</title>" in html
+    assert "<title>Notes – welcome</title>" in html
     assert "Content-Security-Policy" in page.headers
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     assert "<script>" not in html  # no inline script
@@ -54,7 +54,7 @@ def test_login_errors_keep_the_email_and_say_nothing_more(browser: Browser) -> N
     wrong = browser.submit("/login", {"email": "kim@example.com", "password": "nope nope"},
                            page="/login")
     assert wrong.status_code == 401
-    assert "wrong email or password" in browser.last_html
+    assert "That email and password do not match" in browser.last_html
     assert 'value="kim@example.com"' in browser.last_html
 
 
@@ -203,7 +203,7 @@ def test_the_export_dialog_refuses_no_sections_and_exports_a_period_its_last_day
     export = f"/ledgers/{ledger}/export"
     refused = browser.submit(export, {"format": "csv"}, page=export)
     assert refused.status_code == 422
-    assert "choose at least one section" in browser.last_html
+    assert "Please choose at least one section." in browser.last_html
     refused = browser.submit(export, {"format": "csv", "sections": "timeline",
                                       "from": "2026-02-31"}, page=export)
     assert refused.status_code == 422 and "must be a date like 2026-03-01" in browser.last_html
@@ -266,7 +266,7 @@ def test_a_share_asked_for_on_the_page_lives_at_most_ninety_days(
     refused = browser.submit(page, {"label": "Dr. Rivera", "days": "91",
                                     "sections": "timeline"}, page=page)
     assert refused.status_code == 422
-    assert "between 1 and 90 days" in browser.last_html
+    assert "between 1 and 90 days." in browser.last_html
     assert 'max="90"' in browser.last_html
     accepted = browser.submit(page, {"label": "Dr. Rivera", "days": "90",
                                      "sections": "timeline"}, page=page)
