@@ -10,7 +10,6 @@ from typing import Any
 
 from tests.browser.scene import Scene
 
-
 Reach = Callable[[Scene, Any], Any]
 
 
