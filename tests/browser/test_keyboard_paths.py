@@ -37,6 +37,13 @@ class People:
         return page
 
 
+def follow(page: Any, link: str, lands_on: str) -> None:
+    """Tab to a link, Enter, and arrive where it leads."""
+    tab_to(page, link, "link")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(lands_on))
+
+
 @pytest.fixture(scope="module")
 def people(site: Served, module_chromium: Any) -> People:
     alex, sam, _ = (Client(site, name) for name in ("Alex", "Sam", "Robin"))
@@ -51,9 +58,7 @@ def people(site: Served, module_chromium: Any) -> People:
 
 def test_signing_up_with_the_keyboard_alone(people: People, module_chromium: Any) -> None:
     page = people.page(module_chromium, None, "/")
-    tab_to(page, "Sign up", "link")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/signup$"))
+    follow(page, "Sign up", r"/signup$")
     tab_to(page, "Email")
     page.keyboard.type("kim@example.com")
     # the form's fields come one Tab apart, in the order they are read
@@ -74,9 +79,7 @@ def test_opening_shared_notes_with_the_keyboard_alone(
     people: People, module_chromium: Any,
 ) -> None:
     page = people.page(module_chromium, "Robin", "/ledgers")
-    tab_to(page, "Open a shared space", "link")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/ledgers/new$"))
+    follow(page, "Open a shared space", r"/ledgers/new$")
     tab_to(page, "Name")
     page.keyboard.type("Robin and Jo")
     assert tab_to(page, "Time zone (weeks start on Monday there)", max_tabs=1) == 1
@@ -86,9 +89,7 @@ def test_opening_shared_notes_with_the_keyboard_alone(
     code = page.locator("#invite-code")
     code.wait_for()
     assert re.fullmatch(r"[0-9A-Z-]{6,}", code.inner_text().strip())
-    tab_to(page, "Go to your shared space", "link")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/ledgers/[0-9a-f-]{36}$"))
+    follow(page, "Go to your shared space", r"/ledgers/[0-9a-f-]{36}$")
     page.goto(f"{people.url}/ledgers")
     assert page.get_by_role("link", name="Robin and Jo").count() == 1
     page.context.close()
@@ -99,9 +100,7 @@ def test_joining_with_a_code_with_the_keyboard_alone(
 ) -> None:
     opened = people.alex.post("/ledgers", {"name": "Alex and Robin"}).json()
     page = people.page(module_chromium, "Robin", "/ledgers")
-    tab_to(page, "Join with an invite code", "link")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/join$"))
+    follow(page, "Join with an invite code", r"/join$")
     tab_to(page, "Invite code")
     page.keyboard.type(opened["invite_code"])
     assert tab_to(page, "Join", "button", max_tabs=1) == 1
