@@ -31,7 +31,7 @@ def week_of(moment: datetime, tz: str) -> str:
 def monday_of(week: str) -> date:
     match = WEEK_PATTERN.match(week)
     if not match:
-        raise Invalid.field("week", "must look like 2026-W05")
+        raise Invalid.field("week", "must be a week: its year, a W and its number (ISO 8601)")
     year, number = int(match.group(1)), int(match.group(2))
     try:
         return date.fromisocalendar(year, number, 1)

@@ -51,8 +51,8 @@ def build_pdf(source: ExportSource, names: dict[str, str]) -> bytes:
     partners = " and ".join(names.values())
     report.say(f"Partners: {partners}. Period: {start:%d %B %Y} to {end:%d %B %Y}. "
                f"Prepared {now:%d %B %Y %H:%M} UTC.")
-    report.say("This report shows how care flowed between the partners over time. It is "
-               "not a score: there is no debt and no winner.")
+    report.say("This report shows how care flowed between the partners over time: which "
+               "way, and when. It keeps no tally of who did more.")
     balance = source.reads.balance(end) or {}
     frames = source.reads.series(max(start, end - timedelta(weeks=CHART_WEEKS_MAX)), end, end, 1)
     if scope.shows("balance"):
@@ -128,7 +128,8 @@ def figures(report: Report, balance: dict[str, Any], names: dict[str, str]) -> N
         report.say(f"{name}: gave care {flow['care_given']} times ({flow['quiet_care_given']} "
                    f"quietly), expressed {flow['needs_expressed']} needs, "
                    f"{answer['answered']} of them answered"
-                   + (f" after about {median:.1f} hours (median)" if median is not None else "")
+                   + (f", half of those within about {median:.1f} hours" if median is not None
+                      else "")
                    + f"; care received felt right {adequacy['right']}, too little "
                    f"{adequacy['too_little']}, too much {adequacy['too_much']}.")
 

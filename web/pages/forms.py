@@ -95,8 +95,9 @@ AMENDABLE_TEXTS = [name for name, field in schemas.ChangesIn._declared_fields.it
                    if isinstance(field, Text)]
 AmendForm = form_of(  # a page amends one text at a time; the API takes a map of changes
     schemas.AmendmentIn, drop=("changes",),
-    field=fields.String(required=True, validate=validate.OneOf(AMENDABLE_TEXTS)),
-    value=Text(required=True))
+    field=fields.String(required=True, validate=validate.OneOf(AMENDABLE_TEXTS),
+                        error_messages=schemas.asking("Please choose what to change.")),
+    value=Text(required=True, error_messages=schemas.asking("Please write the new words.")))
 
 CONFIRM_LEAVING = "Please tick the box to confirm you are leaving."
 LeaveForm = form_of(schemas.DepartureIn, confirm=fields.Boolean(

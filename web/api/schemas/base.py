@@ -25,7 +25,8 @@ def one(schema_class: type[S]) -> S:
 KINDS = tuple(DECLARED_KINDS)  # as ledger/domain/kinds.py declares them
 NEED_STATUSES = ("open", "met", "withdrawn")
 PROMPT_KINDS = ("quiet_voice",)
-WEEK = validate.Regexp(r"^\d{4}-W\d{2}$", error="must look like 2026-W05")
+WEEK = validate.Regexp(r"^\d{4}-W\d{2}$",
+                       error="must be a week: its year, a W and its number (ISO 8601)")
 
 
 def asking(words: str) -> ErrorMessages:
