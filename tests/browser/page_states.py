@@ -110,3 +110,32 @@ PAGE_OF = {state: re.sub(r"-(with-.*|empty|wrong-password|unknown-code|pending-a
                          "", state) for state in STATES}
 PAGE_OF["my-notes-with-one"] = "my-notes"
 PAGE_OF["my-notes-empty"] = "my-notes"
+
+
+# The couple's home (web/templates/pages/ledger.html), its states as a person meets
+# them; every <details> opened, as a person opens them to read and record.
+def home(who: str, ledger: str = "{ledger}", query: str = "") -> Reach:
+    def reach(scene: Scene, browser: Any) -> Any:
+        path = f"/ledgers/{ledger}{query}".format(ledger=scene.ledger,
+                                                  new=scene.new_ledger, week=scene.first_week)
+        page = at(path, who)(scene, browser)
+        page.evaluate("() => document.querySelectorAll('details').forEach((d) => d.open = true)")
+        return page
+    return reach
+
+
+def home_after_a_refused_need(scene: Scene, browser: Any) -> Any:
+    page = home("Alex")(scene, browser)
+    page.get_by_role("button", name="Record need").click()
+    page.locator(".error").first.wait_for()
+    page.evaluate("() => document.querySelectorAll('details').forEach((d) => d.open = true)")
+    return page
+
+
+HOME_STATES: dict[str, Reach] = {
+    "home-new-partner-not-joined": home("Jo", "{new}"),
+    "home-alex": home("Alex"),
+    "home-sam": home("Sam"),
+    "home-replayed-week": home("Alex", query="?week={week}"),
+    "home-need-refused": home_after_a_refused_need,
+}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from tests.e2e.clients import PASSWORD, Client
@@ -17,6 +18,8 @@ class Scene:
     url: str
     ledger: str  # Alex and Sam's
     share_link: str  # an active share's counsellor link
+    new_ledger: str  # Jo's, opened a moment ago; no partner yet
+    first_week: str  # the ISO week of Alex and Sam's first entry, for a replay
     sessions: dict[str, dict[str, Any]] = field(default_factory=dict)  # storage states
 
     def page(self, browser: Any, who: str | None = None, width: int = 1280) -> Any:
@@ -52,13 +55,15 @@ def wait_until(check: Any, timeout: float = 15) -> Any:
 def build_scene(site: Served, browser: Any) -> Scene:
     """Alex and Sam share notes with some history and two shares (one pending, one
     active, visited by the counsellor); Robin has no notes yet; Jo opens new ones."""
-    alex, sam, robin, jo = (Client(site, name) for name in ("Alex", "Sam", "Robin", "Jo"))
+    alex, sam, _, jo = (Client(site, name) for name in ("Alex", "Sam", "Robin", "Jo"))
     opened = alex.post("/ledgers", {"name": "Us", "timezone": "Europe/London"}).json()
     ledger = opened["id"]
     assert sam.post("/ledgers/join", {"invite_code": opened["invite_code"]}).ok
     base = f"/ledgers/{ledger}"
+    weeks_ago = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 5 * 7 * 86400))
     need = alex.post(f"{base}/needs", {"need": "A quiet evening together", "intensity": 3,
-                                       "support_type": "emotional"}).json()
+                                       "support_type": "emotional",
+                                       "occurred_at": weeks_ago}).json()
     care = sam.post(f"{base}/care", {"description": "Cooked and kept the phones away",
                                      "support_type": "practical",
                                      "in_response_to": need["id"]}).json()
@@ -70,9 +75,11 @@ def build_scene(site: Served, browser: Any) -> Scene:
     active = alex.post(f"{base}/shares", {"label": "Dr. Rivera", "expires_at": expires}).json()
     approved = sam.post(f"{base}/shares/{active['id']}/approval", {}).json()
     alex.post(f"{base}/shares", {"label": "Second opinion", "expires_at": expires})
-    scene = Scene(site.url, ledger, f"{site.url}{approved['url']}")
+    new = jo.post("/ledgers", {"name": "Jo's notes"}).json()["id"]
+    year, week, _ = datetime.strptime(weeks_ago, "%Y-%m-%dT%H:%M:%SZ").isocalendar()
+    scene = Scene(site.url, ledger, f"{site.url}{approved['url']}", new,
+                  f"{year:04d}-W{week:02d}")
     for name in ("Alex", "Sam", "Robin", "Jo"):
         scene.sessions[name] = log_in(browser, site.url, name)
-    del robin, jo
     wait_until(lambda: len(sam.get(f"{base}/shares").json()["items"]) == 2)
     return scene

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.browser.a11y import assert_accessible, screenshot_path, visible_texts
-from tests.browser.page_states import PAGE_OF, STATES
+from tests.browser.page_states import HOME_STATES, PAGE_OF, STATES
 from tests.browser.scene import Scene, build_scene
 from tests.e2e.conftest import Served
 from tests.voice import assert_speaks_as_voice_md_asks
@@ -45,6 +45,7 @@ def test_each_page_state_speaks_as_voice_md_asks(state: tuple[str, Any]) -> None
     name, page = state
     texts = visible_texts(page)
     assert texts["body"].strip(), "the page shows nothing"
+    assert TITLE.match(texts["title"]), f"{texts['title']!r} is not a discreet 'Notes – …'"
     assert_speaks_as_voice_md_asks({f"{name} {part}": text for part, text in texts.items()},
                                    page=True)
 
@@ -52,16 +53,30 @@ def test_each_page_state_speaks_as_voice_md_asks(state: tuple[str, Any]) -> None
 def test_page_titles_are_discreet_and_each_page_has_its_own(
     scene: Scene, module_chromium: Any,
 ) -> None:
+    """One state of each page (each state's title is checked with its words)."""
     titles: dict[str, set[str]] = {}
-    for name, reach in STATES.items():
-        page = reach(scene, module_chromium)
-        titles.setdefault(page.title(), set()).add(PAGE_OF[name])
+    for page_name in sorted(set(PAGE_OF.values())):
+        name = next(state for state, on in PAGE_OF.items() if on == page_name)
+        page = STATES[name](scene, module_chromium)
+        titles.setdefault(page.title(), set()).add(page_name)
         page.context.close()
+    assert len(titles) > 10
     for title in titles:
-        assert TITLE.match(title), f"{title!r} is not a discreet 'Notes – …' title"
         for revealing in ("Alex", "Sam", "Robin", "Jo", "Us", "Dr. Rivera", "ledger",
                           "couple", "partner", "care", "need"):
             assert not re.search(rf"\b{re.escape(revealing)}\b", title, re.IGNORECASE), \
                 f"{title!r} reveals {revealing!r}"
     shared = {title: pages for title, pages in titles.items() if len(pages) > 1}
     assert not shared, f"pages that share a title: {shared}"
+
+
+def test_the_ledger_home_speaks_as_voice_md_asks(scene: Scene, module_chromium: Any) -> None:
+    """The couple's home in each of its states, every disclosure open, read as
+    VOICE.md asks (its redesign, issue 16, makes this pass)."""
+    texts: dict[str, str] = {}
+    for name, reach in HOME_STATES.items():
+        page = reach(scene, module_chromium)
+        texts.update({f"{name} {part}": text for part, text in visible_texts(page).items()})
+        page.context.close()
+    assert "A quiet evening together" in texts["home-alex body"]
+    assert_speaks_as_voice_md_asks(texts, page=True)
