@@ -7,16 +7,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import quote
 from uuid import UUID
 
-from ledger.app.application import LedgerApplication
+from ledger.app.application import LedgerApplication, LedgerSummary
 from ledger.domain.exceptions import NotReady
 from ledger.domain.sharing import COUNSELLOR
+from ledger.domain.weeks import monday_of
 from projections.export.csv_export import stream_csv
-from projections.export.pdf_report import build_pdf
 from projections.export.writer import Covers, ExportSource, stream_json
-from projections.scope import Reading, ReadScope
+from projections.report.facts import Report, gather
+from projections.report.pdf import report_pdf
+from projections.scope import Reading, ReadScope, ScopedReads
 
 FORMATS = {"json": "application/json", "csv": "text/csv", "pdf": "application/pdf"}
 WAIT_SECONDS = 10.0
@@ -68,15 +71,26 @@ def _file(app: LedgerApplication, reading: Reading, scope: ReadScope, viewer: UU
               "partners": partners}
     source = ExportSource(reads=reading.scoped(scope), viewer=viewer, header=header,
                           signing_key=app.keys.signing_key(), covers=covers, now=app.clock())
+    if fmt == "pdf":
+        def pdf() -> Iterator[bytes]:  # made when the download starts, like the others
+            yield report_pdf(report_of(reading, source.reads, summary, source.now))
+        return ExportFile(pdf(), FORMATS[fmt], filename(summary.name, fmt))
     return ExportFile(export_bytes(source, fmt, summary.names()), FORMATS[fmt],
                       filename(summary.name, fmt))
 
 
+def report_of(reading: Reading, reads: ScopedReads, summary: LedgerSummary,
+              now: datetime) -> Report:
+    """The counsellor's report over the scope's period, or from the first week with
+    anything in it (a backdated entry may be older than the ledger)."""
+    first_week = reading.reads.balance.store.first_week(summary.id.hex)
+    first_day = min(filter(None, [summary.opened_at.date(),
+                                  monday_of(first_week) if first_week else None]))
+    return gather(reads, summary, now, first_day)
+
+
 def export_bytes(source: ExportSource, fmt: str, names: dict[str, str]) -> Iterator[bytes]:
-    """The file in the chosen format, as bytes to stream; names are keyed by hex id."""
-    if fmt == "pdf":
-        yield build_pdf(source, names)
-        return
+    """A JSON or CSV file, as bytes to stream; names are keyed by hex id."""
     text = stream_csv(source, names) if fmt == "csv" else stream_json(source)
     for chunk in text:
         yield chunk.encode()

@@ -164,7 +164,7 @@ def test_a_counsellor_reads_an_approved_share_with_only_opted_in_private_entries
     reload_until(counsellor, "Shared with the counsellor")
     reload_until(counsellor, "Sam lets the counsellor read this")
     assert "Never for the counsellor" not in counsellor.content()
-    assert "private, shared by its author for counselling" in counsellor.content()
+    assert "private, shared by its author" in counsellor.content()
     assert "Shared with you" in counsellor.content()
     screenshot(counsellor, "counsellor-view")
     alex.goto(f"{served.url}{ledger_url}/shares")

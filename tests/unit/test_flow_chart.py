@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from web.pages.flow_chart import Week, draw, nice_peak
+from projections.flow_chart import Week, draw, nice_peak
 
 
 def weeks(care: list[tuple[int, int]], felt: list[tuple[float | None, float | None]]) -> list[Week]:

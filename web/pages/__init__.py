@@ -8,6 +8,7 @@ from flask import Flask, request
 from flask_wtf.csrf import CSRFProtect
 
 from ledger.domain.kinds import KINDS
+from projections.chart_svg import care_svg, felt_svg
 from web.pages import account, counsellor, entries, home, ledgers, sharing
 from web.pages.common import blp
 from web.pages.session import load_session
@@ -23,6 +24,7 @@ def register_pages(app: Flask) -> None:
     app.register_blueprint(blp)
     app.jinja_env.globals["entry_kinds"] = KINDS  # what each kind is called, its words
     register_words(app)
+    app.jinja_env.globals.update(care_svg=care_svg, felt_svg=felt_svg)  # drawn as escaped SVG
     for endpoint, view in app.view_functions.items():
         if not endpoint.startswith("pages."):
             csrf.exempt(view)  # the API authenticates with bearer tokens, not cookies

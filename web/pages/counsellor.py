@@ -4,33 +4,36 @@ every visit is recorded in the ledger's access log, which both partners see."""
 
 from __future__ import annotations
 
-from flask import Response, render_template, stream_with_context
+from flask import Response, render_template, request, stream_with_context
 
 from ledger.domain.exceptions import NotReady
-from ledger.infra.encoding_time import micros
+from projections.report.render import sections
 from projections.scope import ReadScope
-from services.exports import FORMATS, WAIT_SECONDS, share_download
+from services.exports import FORMATS, WAIT_SECONDS, report_of, share_download
 from web.pages.common import blp
 from web.services import services
 
-TIMELINE_PAGE = 200
+ENTRIES_PAGE = 100  # entries a page lists; "show older" pages on
 
 
 @blp.route("/share/<token>")
 def counsellor_view(token: str) -> str:
+    """The same facts and pictures as the PDF report, then the entries newest first,
+    a page at a time, each card with all it holds."""
     app, reading = services().ledger, services().reading
     access = app.open_share(token, "view")
     if not reading.reads.wait_for(access.position, WAIT_SECONDS):
         raise NotReady()
     scope = ReadScope.counsellor(access.ledger, access.share_id)
-    reads = reading.scoped(scope)
-    now = app.clock()
-    as_of = scope.as_of(now)
-    items = reads.timeline(as_of=micros(as_of), known_at=micros(now), limit=TIMELINE_PAGE).items
     summary = app.describe(access.ledger)
-    return render_template("pages/counsellor.html", token=token, items=items,
-                           balance=reads.balance(now), as_of=as_of, scope=scope,
-                           summary=summary, names=summary.names())
+    report = report_of(reading, reading.scoped(scope), summary, app.clock())
+    page = max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
+    skip = (page - 1) * ENTRIES_PAGE
+    return render_template("pages/counsellor.html", token=token, r=report, summary=summary,
+                           report_sections=sections(report), page=page,
+                           weeks=report.page_of_entries(skip, ENTRIES_PAGE),
+                           shown_to=min(report.entries, skip + ENTRIES_PAGE), skip=skip,
+                           more=report.entries > skip + ENTRIES_PAGE)
 
 
 @blp.route("/share/<token>/download.<fmt>")

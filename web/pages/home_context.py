@@ -14,10 +14,10 @@ from ledger.domain.kinds import KINDS
 from ledger.domain.weeks import WEEK_PATTERN, monday_of, next_week, week_of, week_start
 from projections.balance_query import MAX_FRAMES, shift_week, weeks_between
 from projections.encoding import micros
+from projections.flow_chart import draw, partner_order, weeks_of, window_of
 from projections.scope import ScopedReads
 from projections.story import tell
 from web.pages.common import new_submission_id
-from web.pages.flow_chart import draw, partner_order, weeks_of, window_of
 from web.pages.threads import hex_of, thread
 from web.pages.waiting import Waiting, waiting_for
 from web.services import services
@@ -91,7 +91,7 @@ def flow(reads: ScopedReads, summary: Any, names: dict[str, str], as_of: datetim
         return {"balance": balance, "story": None, "chart": None}
     tz = summary.timezone
     start_week = max(first_week, shift_week(week_of(now, tz), -(MAX_FRAMES - 1)))
-    weeks = weeks_of(reads.series(week_start(start_week, tz), now, now, 1), order)
+    weeks = weeks_of(reads.series(week_start(start_week, tz), now, now, 1), order, tz)
     last = monday_of(week_of(as_of, tz))
     shown = window_of(weeks, last, FLOW_WEEKS)
     pair = (names.get(hex_of(order[0]), "Partner"), names.get(hex_of(order[1]), "Partner"))

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+from ledger.domain.weeks import monday_of, week_of
 from projections.story import week_label
 
 WIDTH, LEFT, RIGHT = 640, 34, 10  # the scale sits in the left margin
@@ -19,6 +20,7 @@ CARE_TOP, CARE_HEIGHT = 22, 150  # room above the bars for the turns' labels
 FELT_TOP, FELT_HEIGHT = 14, 110
 DATES = 30  # below each chart: the months
 FELT_MAX = 10
+LABEL_CHAR = 6.5  # the width of a character of an 11px date label, roughly
 
 
 @dataclass(frozen=True)
@@ -76,15 +78,17 @@ class FlowChart:
         return any(value is not None for week in self.weeks for value in week.felt)
 
 
-def weeks_of(frames: list[dict[str, Any]], partners: tuple[str, str]) -> list[Week]:
-    """One-week frames (balance series with a window of one week) as Weeks."""
+def weeks_of(frames: list[dict[str, Any]], partners: tuple[str, str],
+             timezone: str) -> list[Week]:
+    """One-week frames (balance series with a window of one week) as Weeks; a reader
+    without the balance section gets frames without figures, whose weeks are empty."""
     def per(frame: dict[str, Any], section: str, field: str) -> tuple[Any, Any]:
         values = frame.get(section) or {}
         return tuple((values.get(p) or {}).get(field) for p in partners)  # type: ignore[return-value]
 
     weeks = []
     for frame in frames:
-        monday = frame["window"]["from"]
+        monday = monday_of(week_of(frame["as_of"], timezone))
         received = per(frame, "partners", "adequacy_received")
         weeks.append(Week(
             monday=monday, label=week_label(monday),
@@ -149,7 +153,10 @@ def month_marks(weeks: list[Week], x_of: Any) -> list[Mark]:
         seen = month
         label = f"{week.monday:%b}" if marks and week.monday.month != 1 \
             else f"{week.monday:%b %Y}"
-        marks.append(Mark(x_of(i), 0, label))
+        x = x_of(i)
+        if marks and x - marks[-1].x < LABEL_CHAR * len(marks[-1].text) + 6:
+            continue  # a long chart has narrow weeks: a month's name never overlaps another
+        marks.append(Mark(x, 0, label))
     return marks
 
 
