@@ -80,3 +80,21 @@ def test_the_ledger_home_speaks_as_voice_md_asks(scene: Scene, module_chromium: 
         page.context.close()
     assert "A quiet evening together" in texts["home-alex body"]
     assert_speaks_as_voice_md_asks(texts, page=True)
+
+
+@pytest.fixture(params=list(HOME_STATES))
+def home_state(request: pytest.FixtureRequest, scene: Scene,
+               module_chromium: Any) -> Iterator[tuple[str, Any]]:
+    page = HOME_STATES[request.param](scene, module_chromium)
+    yield request.param, page
+    page.context.close()
+
+
+def test_each_state_of_the_home_passes_axe_and_our_checks_at_1280_and_390_px(
+    home_state: tuple[str, Any],
+) -> None:
+    """The couple's home with every disclosure open: forms, answers, the charts and
+    their table, a replayed week, a refused need with its problems shown."""
+    name, page = home_state
+    assert_accessible(page, name)
+    assert screenshot_path(name, 1280).stat().st_size > 0
