@@ -14,6 +14,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
+from projections.report.render import report_renderable
 from projections.runner import position_of
 from web.metrics import metrics_response
 from web.services import services
@@ -43,6 +44,8 @@ def pages_unservable() -> list[str]:
     folder = current_app.static_folder
     if folder is None or not (Path(folder) / "style.css").is_file():
         return ["the static files are missing (style.css)"]
+    if not report_renderable():
+        return ["the counsellor's report cannot be rendered (its templates are missing)"]
     return []
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import cache
 from importlib.resources import files
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, TemplateNotFound, select_autoescape
 from markupsafe import Markup
 
 from projections.chart_svg import care_svg, felt_svg, stacked_svg
@@ -25,6 +25,18 @@ def environment() -> Environment:
     env.filters.update(long=long_date, day=lambda d: long_date(d.date() if isinstance(
         d, datetime) else d), sentence=lambda text: text[:1].upper() + text[1:])
     return env
+
+
+def report_renderable() -> bool:
+    """Whether this install has the report's templates and stylesheet (its package
+    data): /readyz says not ready without them."""
+    try:
+        for name in ("report.html", "_body.html", "_appendix.html"):
+            environment().get_template(name)
+        files("projections.report").joinpath("templates/report.css").read_text()
+    except (OSError, TemplateNotFound):
+        return False
+    return True
 
 
 def document(report: Report) -> str:
