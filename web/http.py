@@ -14,6 +14,7 @@ from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge, Uns
 
 from ledger.domain.exceptions import NotFound as LedgerNotFound
 from ledger.domain.exceptions import Unauthenticated
+from ledger.infra.sealing import KeyRing
 from web.ratelimit import IMPORTS
 from web.services import services
 
@@ -29,6 +30,8 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 def register_http(app: Flask) -> None:
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     app.before_request(assign_request_id)
+    app.before_request(KeyRing.remember_keys)
+    app.teardown_request(lambda _error: KeyRing.forget_keys())
     app.before_request(api_gate)
     app.after_request(secure_headers)
 

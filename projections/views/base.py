@@ -16,10 +16,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import InterfaceError, OperationalError, Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
+from eventsourcing.utils import retry
 from psycopg.sql import SQL, Composed, Identifier
+
+from projections.commit_wake import channel_of, payload
 
 
 @dataclass(frozen=True)
@@ -209,6 +212,38 @@ class PostgresView(ViewStore, PostgresTrackingRecorder):
 
     def table_name(self, name: str) -> str:
         return f'"{self.datastore.schema}"."{self.prefix}_{name}"'
+
+    @property
+    def commits_channel(self) -> str:
+        return channel_of(self.datastore.schema, "views")
+
+    @contextmanager
+    def write(self) -> Iterator[Any]:
+        """One pipeline per transaction: the changes, the position and COMMIT go to
+        the server together instead of one round trip each."""
+        with self.datastore.get_connection() as conn, conn.pipeline(), conn.transaction():
+            cursor = conn.cursor()
+            self.begin_write(cursor)
+            yield cursor
+
+    @contextmanager
+    def read(self) -> Iterator[Any]:
+        """A read is one statement: on an autocommit connection it is one round trip,
+        not BEGIN, the statement and ROLLBACK."""
+        with self.datastore.get_connection() as conn:
+            yield conn.cursor()
+
+    @retry((InterfaceError, OperationalError), max_attempts=3)
+    def query(self, text: str, params: Sequence[Any] = ()) -> list[Any]:
+        """Retried on a connection the server dropped (the pool does not ping)."""
+        return super().query(text, params)
+
+    def _insert_tracking(self, curs: Any, tracking: Tracking) -> None:
+        """The position, and a notification of it that PostgreSQL delivers at commit:
+        reads waiting for this position wake then (projections.commit_wake)."""
+        super()._insert_tracking(curs, tracking)
+        curs.execute("SELECT pg_notify(%s, %s)", (self.commits_channel, payload(
+            self.prefix, tracking.notification_id)))
 
     def in_dialect(self, statement: str) -> str:
         return statement.replace("?", "%s")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import os
 import stat
+from collections.abc import Collection
 from pathlib import Path
 from uuid import uuid4
 
@@ -105,3 +106,53 @@ def test_index_ids_are_keyed_hashes_that_reveal_nothing() -> None:
     assert "kim" not in first
     other = KeyRing(MemoryKeyTable(), INSTANCE_KEY)
     assert other.index_id("email", "kim@example.com") != first  # the index key is random
+
+
+class CountingKeyTable(MemoryKeyTable):
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads = 0
+
+    def get_wrapped_keys(self, key_ids: Collection[str]) -> dict[str, bytes]:
+        self.reads += 1
+        return super().get_wrapped_keys(key_ids)
+
+
+def test_within_one_request_a_key_is_read_once_and_a_new_request_reads_it_again() -> None:
+    table = CountingKeyTable()
+    ring = KeyRing(table, INSTANCE_KEY)
+    ledger, alex = uuid4(), uuid4()
+    key = partner_key_id(ledger, alex)
+    ring.ensure_key(key)
+    place = entry_text(ledger, uuid4(), "need")
+    ring.remember_keys()
+    try:
+        table.reads = 0
+        sealed = ring.seal(key, "a quiet evening", place)
+        assert ring.ledger_opener(ledger).open(sealed, place) == "a quiet evening"
+        ring.seal(key, "and tea", place)
+        assert table.reads == 1  # sealed, opened and sealed again: one read
+    finally:
+        ring.forget_keys()
+    table.reads = 0
+    ring.seal(key, "outside a request", place)
+    ring.seal(key, "every use reads", place)
+    assert table.reads == 2
+
+
+def test_a_key_destroyed_within_a_request_is_not_remembered() -> None:
+    table = CountingKeyTable()
+    ring = KeyRing(table, INSTANCE_KEY)
+    ledger, alex = uuid4(), uuid4()
+    key = partner_key_id(ledger, alex)
+    ring.ensure_key(key)
+    place = entry_text(ledger, uuid4(), "need")
+    ring.remember_keys()
+    try:
+        sealed = ring.seal(key, "words", place)
+        ring.destroy(key)
+        with pytest.raises(KeyDestroyed):
+            ring.seal(key, "more words", place)
+        assert ring.ledger_opener(ledger).open(sealed, place) is None
+    finally:
+        ring.forget_keys()
