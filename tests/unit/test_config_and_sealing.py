@@ -7,12 +7,12 @@ import os
 import stat
 from collections.abc import Collection
 from pathlib import Path
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
 from ledger.domain.exceptions import ConfigurationError
-from ledger.domain.places import entry_text
+from ledger.domain.places import Place, entry_text
 from ledger.infra.config import Settings
 from ledger.infra.sealing import KeyDestroyed, KeyRing, partner_key_id
 from tests.helpers import MemoryKeyTable
@@ -118,13 +118,17 @@ class CountingKeyTable(MemoryKeyTable):
         return super().get_wrapped_keys(key_ids)
 
 
-def test_within_one_request_a_key_is_read_once_and_a_new_request_reads_it_again() -> None:
+def ring_with_a_key() -> tuple[CountingKeyTable, KeyRing, UUID, str, Place]:
     table = CountingKeyTable()
     ring = KeyRing(table, INSTANCE_KEY)
-    ledger, alex = uuid4(), uuid4()
-    key = partner_key_id(ledger, alex)
+    ledger = uuid4()
+    key = partner_key_id(ledger, uuid4())
     ring.ensure_key(key)
-    place = entry_text(ledger, uuid4(), "need")
+    return table, ring, ledger, key, entry_text(ledger, uuid4(), "need")
+
+
+def test_within_one_request_a_key_is_read_once_and_a_new_request_reads_it_again() -> None:
+    table, ring, ledger, key, place = ring_with_a_key()
     ring.remember_keys()
     try:
         table.reads = 0
@@ -141,12 +145,7 @@ def test_within_one_request_a_key_is_read_once_and_a_new_request_reads_it_again(
 
 
 def test_a_key_destroyed_within_a_request_is_not_remembered() -> None:
-    table = CountingKeyTable()
-    ring = KeyRing(table, INSTANCE_KEY)
-    ledger, alex = uuid4(), uuid4()
-    key = partner_key_id(ledger, alex)
-    ring.ensure_key(key)
-    place = entry_text(ledger, uuid4(), "need")
+    table, ring, ledger, key, place = ring_with_a_key()
     ring.remember_keys()
     try:
         sealed = ring.seal(key, "words", place)
