@@ -145,7 +145,7 @@ def test_within_one_request_a_key_is_read_once_and_a_new_request_reads_it_again(
 
 
 def test_a_key_destroyed_within_a_request_is_not_remembered() -> None:
-    table, ring, ledger, key, place = ring_with_a_key()
+    _table, ring, ledger, key, place = ring_with_a_key()
     ring.remember_keys()
     try:
         sealed = ring.seal(key, "words", place)
