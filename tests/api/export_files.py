@@ -56,14 +56,22 @@ def partner_export(person: Person, ledger: str, query: str = "") -> dict[str, An
     return document
 
 
-def counsellor_export(api: Api, clock: ManualClock, asker: Person, approver: Person,
-                      ledger: str) -> dict[str, Any]:
+def share_url(api: Api, clock: ManualClock, asker: Person, approver: Person,
+              ledger: str) -> str:
+    """A counsellor's link, asked by one partner and approved by the other."""
     expires = (clock.now + timedelta(days=30)).isoformat()
     share = asker.post(f"/api/v1/ledgers/{ledger}/shares",
                        {"label": "Dr. Rivera", "expires_at": expires}).json["id"]
     api.sync()
-    url = approver.post(f"/api/v1/ledgers/{ledger}/shares/{share}/approval", {}).json["url"]
+    url: str = approver.post(f"/api/v1/ledgers/{ledger}/shares/{share}/approval",
+                             {}).json["url"]
     api.sync()
+    return url
+
+
+def counsellor_export(api: Api, clock: ManualClock, asker: Person, approver: Person,
+                      ledger: str) -> dict[str, Any]:
+    url = share_url(api, clock, asker, approver, ledger)
     download = api.client.get(f"{url}/download.json")
     assert download.status_code == 200, download.get_data(as_text=True)
     document: dict[str, Any] = json.loads(download.get_data(as_text=True))

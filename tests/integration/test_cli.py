@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 EBBFLOW = [sys.executable, "-m", "web.cli"]
+VERIFIER = Path(__file__).parents[2] / "docs" / "verify_export.py"
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -121,7 +122,7 @@ def test_the_key_command_prints_the_key_that_signs_exports_for_the_standalone_ve
     assert run(["verify", str(out)], env).stdout == f"ok: intact and signed by {fingerprint}\n"
     key_file = tmp_path / "instance-key.txt"
     key_file.write_text(printed.stdout)
-    verifier = subprocess.run([sys.executable, "docs/verify_export.py", str(out), "--key",
+    verifier = subprocess.run([sys.executable, str(VERIFIER), str(out), "--key",
                                str(key_file)], capture_output=True, text=True, timeout=60,
                               check=False)
     assert verifier.returncode == 0, verifier.stderr
