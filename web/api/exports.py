@@ -7,12 +7,13 @@ from uuid import UUID
 
 from flask import Response, g
 from flask_smorest import Blueprint
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
+from marshmallow import RAISE, ValidationError, fields, validate, validates
 
 from projections.scope import SECTIONS, ReadScope
 from services.exports import FORMATS, partner_export
 from web.api.document import declares
 from web.api.fields import DateOrTime, as_moment
+from web.api.schemas.base import PlainSchema
 from web.downloads import file_response
 from web.services import services
 
@@ -20,7 +21,7 @@ blp = Blueprint("exports", __name__, url_prefix="/api/v1/ledgers/<uuid:ledger_id
                 description="Exports for counselling")
 
 
-class ExportQuery(Schema):
+class ExportQuery(PlainSchema):
     format = fields.String(load_default="json", validate=validate.OneOf(list(FORMATS)))
     from_ = DateOrTime(data_key="from")
     to = DateOrTime()
