@@ -22,6 +22,7 @@ ROWS: dict[tuple[str, str], tuple[str, dict[str, str]] | None] = {
     ("/static/<path:filename>", "GET"): None,
     ("/share/<token>", "GET"): None,  # the token is the credential: tests/api/test_shares.py
     ("/share/<token>/download.<fmt>", "GET"): None,
+    ("/exports/csv-dictionary", "GET"): None,  # describes the CSV columns, no one's data
     ("/account", "GET"): ("/account", {}), ("/account", "POST"): ("/account", {}),
     ("/account/left/<uuid:ledger_id>/forget", "POST"): ("/account/left/{ledger}/forget", {}),
     ("/join", "GET"): ("/join", {}), ("/join", "POST"): ("/join", {"invite_code": "nope"}),
