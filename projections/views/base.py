@@ -33,6 +33,14 @@ class RowChange:
     args: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass
+class Pending:
+    """What a batch has yet to write: inserted rows by op, summed counters by key."""
+
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    sums: dict[tuple[str, ...], dict[str, int]] = field(default_factory=dict)
+
+
 class ViewStore(ABC):
     """The dialect-neutral half of a view; mixed with a backend base below."""
 
@@ -86,24 +94,41 @@ class ViewStore(ABC):
             yield cursor
 
     def apply(self, changes: Sequence[RowChange], tracking: Tracking) -> None:
-        """Applies the changes in order and records the position, atomically. A run of
-        plain inserts (ops named in INSERTS) goes to the database as one executemany:
-        a rebuild's batch is mostly such runs."""
+        """Applies the changes in order and records the position, atomically. A batch's
+        plain inserts (ops named in INSERTS) go to the database as one executemany per
+        op, and the counters they add to (`counted`) are summed and written once per
+        key; any other op first writes what is pending, so it sees every row before it.
+        A rebuild's batch is mostly inserts."""
         with self.write() as cursor:
-            run: list[dict[str, Any]] = []
-            run_op = ""
+            pending = Pending()
             for change in changes:
-                if run and change.op != run_op:
-                    self.insert_many(cursor, run_op, run)
-                    run = []
                 if change.op in self.INSERTS:
-                    run_op = change.op
-                    run.append(change.args)
+                    pending.rows.setdefault(change.op, []).append(change.args)
+                    for key, deltas in self.counted(change.op, change.args):
+                        counter = pending.sums.setdefault(key, {})
+                        for name, delta in deltas.items():
+                            counter[name] = counter.get(name, 0) + delta
                 else:
+                    self.write_pending(cursor, pending)
                     getattr(self, f"op_{change.op}")(cursor, **change.args)
-            if run:
-                self.insert_many(cursor, run_op, run)
+            self.write_pending(cursor, pending)
             self._insert_tracking(cursor, tracking)  # type: ignore[attr-defined]
+
+    def counted(self, op: str, row: dict[str, Any]) -> list[tuple[tuple[str, ...],
+                                                                  dict[str, int]]]:
+        """The counters (by key) an inserted row adds to: none, unless a view keeps some."""
+        return []
+
+    def write_sums(self, cursor: Any, sums: dict[tuple[str, ...], dict[str, int]]) -> None:
+        """Adds summed counters to their rows: a view that counts says how."""
+        raise NotImplementedError(f"{type(self).__name__} counts but cannot write its sums")
+
+    def write_pending(self, cursor: Any, pending: Pending) -> None:
+        for op, rows in pending.rows.items():
+            self.insert_many(cursor, op, rows)
+        if pending.sums:
+            self.write_sums(cursor, pending.sums)
+        pending.rows, pending.sums = {}, {}
 
     def insert_many(self, cursor: Any, op: str, rows: list[dict[str, Any]]) -> None:
         table, columns = self.INSERTS[op]
