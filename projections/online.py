@@ -23,7 +23,7 @@ from ledger.domain.exceptions import Conflict
 from ledger.infra.config import APP_NAME, Settings
 from ledger.infra.log import LedgerLog
 from projections.base import INFRASTRUCTURE
-from projections.leases import Lease, leases_for
+from projections.leases import leases_for
 from projections.runner import (
     PROJECTIONS,
     REBUILD_BATCH,
@@ -65,21 +65,16 @@ def rebuild_online(settings: Settings, name: str, progress: Progress | None = No
         switch(serving, building.pinned, projection, log, owned)
         if progress is not None:
             progress(name, position_of(building), position_of(building))
-        _release(projector, owned)
+        projector.release()  # a live projector may take over the new generation now
         time.sleep(grace)
         retire(serving)
         return int(building.pinned)
     finally:
-        _release(projector, projector.held())
+        projector.release()
         guard.release()
         for view in (serving, building):
             view.datastore.close()
         log.close()
-
-
-def _release(lease: Lease, owned: bool) -> None:
-    if owned:
-        lease.release()
 
 
 def _target(log: LedgerLog, serving: Any, owned: bool) -> int:
