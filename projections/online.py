@@ -35,7 +35,7 @@ from projections.runner import (
     reporter,
 )
 
-SWITCH_TAIL = 1000  # at most this many events are applied inside the switch
+SWITCH_TAIL = 1000  # at most this many (or one batch) are applied inside the switch
 MAX_ROUNDS = 20  # catch-up rounds before switching whatever the tail
 DROP_GRACE_SECONDS = 2.0  # reads that resolved the old generation finish meanwhile
 logger = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ def rebuild_online(settings: Settings, name: str, progress: Progress | None = No
         for _ in range(MAX_ROUNDS):
             target = _target(log, serving, owned)
             start = position_of(building)
-            if target - start <= SWITCH_TAIL:
+            if target - start <= min(batch, SWITCH_TAIL):
                 break
             replay(log, projection, building, target, batch,
                    reporter(progress, name, target), after=start)
