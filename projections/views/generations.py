@@ -170,7 +170,7 @@ class Generations:
         """The registry row (generation 1 for a view made before generations, with
         the version it recorded) and the serving generation's tables."""
         with self.transaction(commit=True) as cursor, self.using(1):
-            found = self.registry(cursor)
+            found = self.registry(cursor, lock=True)  # not the generation a switch retires
             with self.using(found.number if found else 1):
                 for statement in self.create_statements():
                     cursor.execute(statement)
