@@ -69,11 +69,11 @@ def open_view(settings: Settings, name: str) -> Any:
 
 
 def migrate_views(settings: Settings, progress: Progress | None = None,
-                  rebuild_stale: Rebuild | None = None) -> list[str]:
+                  rebuild_stale: Rebuild | None = None, keep_stale: bool = False) -> list[str]:
     """Creates every view's tables (run once per deployment, like the event store's),
-    and rebuilds from the log (by `rebuild_stale`, default `rebuild`; None leaves
-    them) each view whose rows are of another shape than its code reads. Answers
-    the views found stale."""
+    and rebuilds from the log (by `rebuild_stale`, default `rebuild`) each view
+    whose rows are of another shape than its code reads, unless `keep_stale`.
+    Answers the views found stale."""
     creating = settings.with_changes(create_tables=True)
     stale = []
     for name in PROJECTIONS:
@@ -89,7 +89,7 @@ def migrate_views(settings: Settings, progress: Progress | None = None,
         view.mark_version()
         view.datastore.close()
     older = [name for name in stale if name not in fresh]
-    if older:
+    if older and not keep_stale:
         (rebuild_stale or rebuild)(creating, older, progress)
     return older
 

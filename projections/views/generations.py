@@ -64,6 +64,7 @@ class Generations:
     NAME: ClassVar[str] = ""
     SCHEMA_VERSION: ClassVar[int]
     pinned: int | None = None  # a rebuild's own generation, whatever serves
+    table_migration_identifier: str  # the library's marker in the tracking table
     _local: threading.local
 
     # provided by ViewStore and its backend
@@ -129,8 +130,11 @@ class Generations:
         return found.number
 
     def tracking_key(self, application_name: str) -> str:
+        """The log's key in this generation (the library's own markers stay as they are)."""
         generation = self.generation_in_use()
-        return application_name if generation == 1 else f"{application_name}@g{generation}"
+        if generation == 1 or application_name == self.table_migration_identifier:
+            return application_name
+        return f"{application_name}@g{generation}"
 
     def _insert_tracking(self, cursor: Any, tracking: Tracking) -> None:
         keyed = Tracking(self.tracking_key(tracking.application_name), tracking.notification_id)
@@ -143,6 +147,8 @@ class Generations:
         return int(found or 0)
 
     def max_tracking_id(self, application_name: str) -> int | None:
+        if application_name == self.table_migration_identifier:  # asked before any registry
+            return super().max_tracking_id(application_name)  # type: ignore[misc, no-any-return]
         with self.read(check=False) as cursor:
             found = self._max_tracking_id(  # type: ignore[attr-defined]
                 self.tracking_key(application_name), cursor)

@@ -11,7 +11,7 @@ import pytest
 
 from ledger.infra.config import Settings
 from projections import online
-from projections.runner import catch_up, open_view, position_of, rebuild
+from projections.runner import catch_up, migrate_views, open_view, position_of, rebuild
 from tests.helpers import Couple
 from tests.integration.test_projection_properties import dump_views
 from tests.integration.test_runner import ebbflow, write_needs
@@ -26,8 +26,8 @@ def timeline_ids(settings: Settings, couple: Couple) -> int:
         view.datastore.close()
 
 
-def serving(settings: Settings) -> Any:
-    view = open_view(settings, "timeline")
+def serving(settings: Settings, name: str = "timeline") -> Any:
+    view = open_view(settings, name)
     try:
         return view.serving()
     finally:
@@ -61,6 +61,7 @@ def test_an_online_rebuild_that_fails_half_way_leaves_the_old_serving_and_resume
     assert (now.number, now.building, now.retired) == (2, None, None)
     assert head // 2 <= reported[0] < head  # resumed where the failed run stopped
     assert timeline_ids(settings, couple) == 300
+    assert migrate_views(settings) == []  # generation 2 opens as any view does
     built = dump_views(settings)
     rebuild(settings, ["timeline"])
     assert dump_views(settings) == built
@@ -96,3 +97,27 @@ def test_an_online_rebuild_killed_while_building_serves_on_and_runs_again_to_the
     built = dump_views(settings)
     rebuild(settings, ["timeline"])
     assert dump_views(settings) == built
+
+
+def test_migrate_keeps_a_stale_view_serving_when_told_and_else_rebuilds_it_online(
+    settings: Settings, couple: Couple,
+) -> None:
+    write_needs(couple, 10)
+    catch_up(settings)
+    view = open_view(settings, "balance")
+    try:
+        with view.write(check=False) as cursor:
+            view.run(cursor, "UPDATE {generations} SET version = ? WHERE view = 'balance'",
+                     (view.SCHEMA_VERSION - 1,))
+        expected = view.SCHEMA_VERSION
+    finally:
+        view.datastore.close()
+
+    _, kept = ebbflow(settings, "migrate", "--keep-stale").communicate(timeout=120)
+    assert "left serving; run `ebbflow rebuild --online balance`" in kept
+    assert (serving(settings, "balance").number, serving(settings, "balance").version) == (
+        1, expected - 1)
+    _, rebuilt = ebbflow(settings, "migrate").communicate(timeout=120)
+    assert "the balance view's rows were of another shape: rebuilt online" in rebuilt
+    assert (serving(settings, "balance").number, serving(settings, "balance").version) == (
+        2, expected)

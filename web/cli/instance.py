@@ -37,10 +37,13 @@ def migrate_all(settings: Settings, keep_stale: bool = False) -> None:
     another shape than this release reads is rebuilt online (the old one serves
     meanwhile), or with `keep_stale` left for `ebbflow rebuild --online`."""
     application.migrate(settings)
-    with _progress() as progress:
-        tasks: dict[str, TaskID] = {}
-        rebuild_stale = None if keep_stale else online.rebuild_views_online
-        stale = runner.migrate_views(settings, _reporting(progress, tasks), rebuild_stale)
+    progress = _progress()
+    try:
+        stale = runner.migrate_views(settings, _reporting(progress, {}),
+                                     online.rebuild_views_online, keep_stale)
+    finally:
+        if progress.live.is_started:  # shown once a view reports: else nothing printed
+            progress.stop()
     for name in stale:
         click.echo(f"the {name} view's rows were of another shape: " + (
             f"left serving; run `ebbflow rebuild --online {name}`" if keep_stale
@@ -135,6 +138,7 @@ def _reporting(progress: Progress, tasks: dict[str, TaskID]) -> runner.Progress:
 
     def report(name: str, done: int, end: int) -> None:
         if name not in tasks:
+            progress.start()
             tasks[name] = progress.add_task(name, total=None)
         progress.update(tasks[name], completed=done, total=end)
 
