@@ -9,7 +9,7 @@ import time
 from ledger.infra.config import Settings
 from projections import online
 from projections.read_models import ReadModels
-from projections.runner import catch_up, open_view, position_of, project
+from projections.runner import catch_up, migrate_views, open_view, position_of, project
 from tests.helpers import Couple
 from tests.integration.test_runner import write_needs
 
@@ -44,5 +44,26 @@ def test_a_projector_stands_by_for_a_view_of_another_shape_and_takes_it_after_th
     view = open_view(settings, "timeline")
     try:
         assert len(view.query("SELECT entry_id FROM {entries}")) == 8
+    finally:
+        view.datastore.close()
+
+
+def test_a_view_made_before_generations_becomes_generation_1_of_the_version_it_recorded(
+    settings: Settings, couple: Couple,
+) -> None:
+    position = write_needs(couple, 2)
+    catch_up(settings)
+    view = open_view(settings, "history")
+    try:
+        with view.write(check=False) as cursor:  # as the release before generations left it
+            view.run(cursor, "DROP TABLE {generations}")
+            view.run(cursor, "UPDATE {schema_version} SET version = 1")
+    finally:
+        view.datastore.close()
+    assert migrate_views(settings) == ["history"]  # older: rebuilt
+    view = open_view(settings, "history")
+    try:
+        assert (view.serving().number, view.stored_version()) == (1, view.SCHEMA_VERSION)
+        assert position_of(view) == position
     finally:
         view.datastore.close()
