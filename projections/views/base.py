@@ -197,8 +197,9 @@ class ViewStore(Generations, ABC):
 
 
 class ImmediateTransaction(SQLiteTransaction):
-    """Takes the file's write lock at BEGIN: a writer that read the registry then
-    finds a switch committed would fail (SQLITE_BUSY_SNAPSHOT) instead of waiting."""
+    """Takes the file's write lock at BEGIN, so the registry row a writer reads first
+    cannot change before it writes (after a deferred BEGIN, a switch committed in
+    between would fail the writer with SQLITE_BUSY_SNAPSHOT instead of making it wait)."""
 
     def __enter__(self) -> Any:
         cursor = self.connection.cursor()
