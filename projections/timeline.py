@@ -12,7 +12,7 @@ from ledger.domain.values import Visibility
 from ledger.domain.weeks import week_start
 from projections.base import LedgerProjection
 from projections.encoding import dumps, joined, micros, recorded, to_data
-from projections.views.base import RowChange
+from projections.views.batching import RowChange
 from projections.views.timeline import TimelineStore
 
 

@@ -20,6 +20,7 @@ BUCKET_COUNTS = ("care", "quiet", *SUPPORT_TYPES, "needs")
 
 
 class BalanceStore(ViewStore):
+    NAME = "balance"
     TABLES: ClassVar[tuple[str, ...]] = ("buckets", "needs", "care", "acks", "checkins")
     DDL: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS {buckets} (ledger_id TEXT NOT NULL, week TEXT NOT NULL, "
