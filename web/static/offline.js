@@ -9,6 +9,8 @@
   var KEY = "ebbflow-queue";
   var NAMES = { need: "Your need", care: "Your care", check_in: "Your check-in", moment: "Your moment" };
   var sending = false;
+  var RETRY_SOON_MS = 1000;  // the network may come back a moment after the browser says so
+  var RETRY_MS = 15000;
 
   if ("serviceWorker" in navigator) {
     window.addEventListener("load", function () {
@@ -153,9 +155,12 @@
     return chain.then(function () {
       sending = false;
       show();
-      var left = read().filter(function (item) { return item.owner === owner(); }).length;
-      say(sent ? "Recorded what you wrote offline." + (left ? " Some of it was not sent." : "")
-        : (left ? "Not sent yet. It will be tried again." : ""));
+      var left = read().filter(function (item) { return item.owner === owner(); });
+      var refused = left.filter(function (item) { return item.state === "refused"; }).length;
+      var words = sent ? "Recorded what you wrote offline." : "";
+      if (refused) { words += " Something you wrote needs a change before it can be recorded."; }
+      else if (left.length) { words += " Not everything was sent yet; it will be tried again."; }
+      say(words.trim());
     });
   }
 
@@ -170,7 +175,9 @@
     });
     show();
     if (document.querySelector("[data-offline-page]")) {  // back online: the page itself
-      window.addEventListener("online", function () { window.location.reload(); });
+      var retry = function (ms) { setTimeout(function () { window.location.reload(); }, ms); };
+      window.addEventListener("online", function () { retry(RETRY_SOON_MS); });
+      if (navigator.onLine) { retry(RETRY_MS); }  // online, but the site did not answer
     }
     if (!owner()) { return; }  // signed out: the next page of mine sends
     window.addEventListener("online", sendLocked);
