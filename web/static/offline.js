@@ -11,10 +11,13 @@
   var sending = false;
   var RETRY_SOON_MS = 1000;  // the network may come back a moment after the browser says so
   var RETRY_MS = 15000;
+  var SW_AFTER_LOAD_MS = 2000;
 
-  if ("serviceWorker" in navigator) {
+  if ("serviceWorker" in navigator) {  // once the page has settled: it is not urgent
     window.addEventListener("load", function () {
-      navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
+      setTimeout(function () {
+        navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
+      }, SW_AFTER_LOAD_MS);
     });
   }
 
@@ -44,6 +47,7 @@
     var list = document.getElementById("queue");
     if (!list) { return; }
     var items = read();
+    if (!items.length && list.hidden && !list.firstChild) { return; }  // no needless restyle
     list.textContent = "";
     items.forEach(function (item) {
       var mine = item.owner === owner();
