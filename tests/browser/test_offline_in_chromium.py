@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 
-from tests.browser.a11y import assert_accessible
+from tests.browser.a11y import assert_accessible, visible_texts
 from tests.browser.conftest import screenshot
 from tests.browser.scene import log_in, wait_until
 from tests.e2e.clients import Client
 from tests.e2e.conftest import Served
+from tests.voice import assert_speaks_as_voice_md_asks
 
 pytestmark = pytest.mark.slow
 WAITING = "waiting to send. It will be sent when you're back online."
@@ -95,6 +96,8 @@ def test_the_service_worker_shows_the_offline_page_when_the_network_fails(
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") \
         == "rgb(246, 241, 233)", "the kept stylesheet was not used"
     assert_accessible(page, "offline")
+    assert_speaks_as_voice_md_asks(visible_texts(page), page=True)
+    assert page.title() == "Notes – offline"
     page.context.set_offline(False)
     page.locator("summary", has_text="I need something").wait_for(timeout=10_000)  # reloaded
     page.context.close()
@@ -110,6 +113,7 @@ def test_an_entry_written_offline_waits_and_is_recorded_once_back_online(
     assert "is kept on this device" in page.locator("#queue-status").inner_text()
     assert page.get_by_label("What I need").input_value() == ""  # kept in the queue
     assert_accessible(page, "home-entry-waiting-offline")
+    assert_speaks_as_voice_md_asks(visible_texts(page), page=True)
     screenshot(page, "home-entry-waiting-offline")
     assert times_recorded(person, ledger, "A walk by the river") == 0
 
@@ -143,6 +147,7 @@ def test_an_entry_refused_after_coming_back_online_can_be_put_back_in_its_form(
         timeout=15_000)
     assert "Your need “Someone to call the landlord” — not sent" in queue_of(page)
     assert_accessible(page, "home-entry-refused-after-offline")
+    assert_speaks_as_voice_md_asks(visible_texts(page), page=True)
     page.get_by_role("button", name="Put it back in the form").click()
     form = page.locator("#record-need")
     assert form.get_attribute("open") is not None
@@ -153,4 +158,22 @@ def test_an_entry_refused_after_coming_back_online_can_be_put_back_in_its_form(
     form.get_by_role("button", name="Record need").click()
     page.wait_for_url(re.compile(r"done=need&seen=\d+#recorded$"))
     assert wait_until(lambda: times_recorded(person, ledger, "call the landlord") == 1)
+    page.context.close()
+
+
+def test_quick_exit_drops_what_was_written_offline_and_not_yet_sent(
+    site: Served, module_chromium: Any, couple: Any,
+) -> None:
+    page, person, ledger = home_of_new_notes(site, module_chromium, couple)
+    write_need_offline(page, "Something only for now")
+    assert "Something only for now" in queue_of(page)
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    wait_until(lambda: page.locator("#quick-exit").count() == 0)  # gone (offline: an error page)
+    page.context.set_offline(False)
+    page.goto(f"{site.url}/ledgers/{ledger}")
+    assert page.evaluate("localStorage.getItem('ebbflow-queue')") is None
+    assert page.locator("#queue").is_hidden()
+    page.wait_for_timeout(1000)  # time enough for a queued entry to have been sent
+    assert times_recorded(person, ledger, "Something only for now") == 0
     page.context.close()
