@@ -3,7 +3,7 @@ the service worker (from the site's root, so its scope is the whole site), the o
 page it shows when the network fails, and the favicon.
 
 Everything here is the same for everyone and holds nothing of a couple's: the service
-worker precaches exactly `SHELL` and never stores a page or an API answer (web/static/sw.js).
+worker precaches exactly `shell_urls()` and never stores a page or an API answer (web/static/sw.js).
 """
 
 from __future__ import annotations

@@ -116,9 +116,12 @@ def test_an_entry_written_offline_waits_and_is_recorded_once_back_online(
     assert_speaks_as_voice_md_asks(visible_texts(page), page=True)
     screenshot(page, "home-entry-waiting-offline")
     assert times_recorded(person, ledger, "A walk by the river") == 0
+    write_need_offline(page, "A second one, with a key of its own")  # the same form again
+    assert queue_of(page).count(WAITING) == 2
 
     page.context.set_offline(False)
     recorded_once_back_online(page, person, ledger, "A walk by the river")
+    assert times_recorded(person, ledger, "A second one, with a key of its own") == 1
 
 
 def test_a_reload_while_offline_keeps_the_waiting_entry_and_it_is_sent_once(
