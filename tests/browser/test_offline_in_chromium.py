@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,8 +16,9 @@ import pytest
 from tests.browser.a11y import assert_accessible, visible_texts
 from tests.browser.conftest import screenshot
 from tests.browser.scene import log_in, wait_until
+from tests.conftest import migrated
 from tests.e2e.clients import Client
-from tests.e2e.conftest import Served
+from tests.e2e.conftest import Served, launch, serve
 from tests.voice import assert_speaks_as_voice_md_asks
 
 pytestmark = pytest.mark.slow
@@ -90,7 +93,7 @@ def test_the_service_worker_shows_the_offline_page_when_the_network_fails(
     assert not [url for url in cached if url.startswith(("/ledgers", "/api"))], cached
     page.context.set_offline(True)
     page.reload()
-    page.get_by_role("heading", name="You're offline").wait_for(timeout=10_000)
+    page.get_by_role("heading", name="Can't connect right now").wait_for(timeout=10_000)
     assert page.url.endswith(f"/ledgers/{ledger}")
     assert "Us" not in page.locator("main").inner_text()  # nothing of theirs was kept
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") \
@@ -130,7 +133,7 @@ def test_a_reload_while_offline_keeps_the_waiting_entry_and_it_is_sent_once(
     page, person, ledger = home_of_new_notes(site, module_chromium, couple)
     write_need_offline(page, "Help with the forms for the flat")
     page.reload()
-    page.get_by_role("heading", name="You're offline").wait_for(timeout=10_000)
+    page.get_by_role("heading", name="Can't connect right now").wait_for(timeout=10_000)
     assert f"Your need — {WAITING}" in queue_of(page)  # not the words: no one signed in
     page.reload()
     assert f"Your need — {WAITING}" in queue_of(page)
@@ -180,3 +183,29 @@ def test_quick_exit_drops_what_was_written_offline_and_not_yet_sent(
     page.wait_for_timeout(1000)  # time enough for a queued entry to have been sent
     assert times_recorded(person, ledger, "Something only for now") == 0
     page.context.close()
+
+
+def test_when_the_server_is_down_the_offline_page_shows_and_tries_again_by_itself(
+    module_chromium: Any, tmp_path: Path,
+) -> None:
+    settings = migrated(f"sqlite:///{tmp_path}/ebbflow.db", tmp_path)
+    server = serve(settings, tmp_path)
+    try:
+        Client(server, "Rae")
+        context = module_chromium.new_context(
+            storage_state=log_in(module_chromium, server.url, "Rae"))
+        page = context.new_page()
+        page.goto(f"{server.url}/ledgers")
+        wait_until(lambda: page.evaluate("navigator.serviceWorker.controller !== null"))
+        server.stop()
+        page.reload()
+        page.get_by_role("heading", name="Can't connect right now").wait_for(timeout=10_000)
+        assert page.url == f"{server.url}/ledgers"
+        port = int(server.url.rsplit(":", 1)[1])
+        server = launch([sys.executable, "-m", "web.cli", "serve", "--port", str(port),
+                         "--workers", "1"], settings, tmp_path / "again.log", port)
+        page.get_by_role("heading", name="Your notes").wait_for(timeout=30_000)  # reloaded
+        context.close()
+    finally:
+        if server.process.poll() is None:
+            server.stop()

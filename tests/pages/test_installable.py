@@ -81,4 +81,4 @@ def test_the_service_worker_comes_from_the_root_and_keeps_only_the_shell(
         assert got(client, url).status_code == 200, url
     assert "NEVER stores a page, an API" in script  # the rule, where it is kept
     offline = got(client, "/offline").get_data(as_text=True)
-    assert "You're offline" in offline and "csrf_token" not in offline
+    assert "Can't connect right now" in offline and "csrf_token" not in offline
