@@ -82,3 +82,24 @@ def test_the_service_worker_comes_from_the_root_and_keeps_only_the_shell(
     assert "NEVER stores a page, an API" in script  # the rule, where it is kept
     offline = got(client, "/offline").get_data(as_text=True)
     assert "Can't connect right now" in offline and "csrf_token" not in offline
+
+
+def test_over_https_a_form_posts_with_the_same_origin_referer_the_page_lets_browsers_send(
+    page_app: Flask,
+) -> None:
+    """Flask-WTF refuses an HTTPS form post without a same-origin Referer; the pages'
+    policy lets the browser send one to this site (and none to any other)."""
+    client = page_app.test_client()
+    https = {"base_url": "https://notes.example"}
+    page = got(client, "/signup", **https)
+    assert page.headers["Referrer-Policy"] == "same-origin"
+    assert '<meta name="referrer" content="same-origin">' in page.get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+    assert token
+    form = {"csrf_token": token.group(1), "email": "kai@example.com",
+            "password": "correct horse battery", "display_name": "Kai"}
+    refused = client.post("/signup", data=form, **https)
+    assert refused.status_code == 400  # what "no-referrer" made of every form
+    signed_up = client.post("/signup", data=form, headers={
+        "Referer": "https://notes.example/signup"}, **https)
+    assert signed_up.status_code == 303
