@@ -41,12 +41,13 @@
       .join("") + "-" + kind;
   }
 
-  // What this page shows of the queue: on my own pages my words; elsewhere (the offline
-  // page, someone else signed in on this device) only what kind of entry waits.
+  // What this page shows of the queue: on my own pages my entries with their words; on
+  // the offline page (no one signed in) only what kind of entry waits; someone else
+  // signed in on this device sees nothing of mine.
   function show() {
     var list = document.getElementById("queue");
     if (!list) { return; }
-    var items = read();
+    var items = read().filter(function (item) { return !owner() || item.owner === owner(); });
     if (!items.length && list.hidden && !list.firstChild) { return; }  // no needless restyle
     list.textContent = "";
     items.forEach(function (item) {
@@ -115,7 +116,10 @@
     items.push({ key: form.elements.namedItem("submission_id").value, kind: kind,
                  path: form.getAttribute("action"), body: body, owner: owner(),
                  words: text ? text.value.slice(0, 60) : "", state: "waiting" });
-    write(items);
+    try { write(items); } catch (e) {  // storage full or refused: the words stay in the form
+      say("This device could not keep it. Please send it again once you're back online.");
+      return;
+    }
     form.reset();
     form.elements.namedItem("submission_id").value = freshKey(kind);  // the next one is new
     var card = form.closest("details");
