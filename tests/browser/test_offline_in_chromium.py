@@ -120,11 +120,18 @@ def test_an_entry_written_offline_waits_and_is_recorded_once_back_online(
     screenshot(page, "home-entry-waiting-offline")
     assert times_recorded(person, ledger, "A walk by the river") == 0
     write_need_offline(page, "A second one, with a key of its own")  # the same form again
-    assert queue_of(page).count(WAITING) == 2
+    page.locator("summary", has_text="Share a moment").click()  # and another of the four
+    moment = page.locator("#record-moment")
+    moment.locator("input[name=kind]").first.check()
+    moment.get_by_label("What happened").fill("We laughed at the burnt toast")
+    moment.get_by_role("button", name="Share").click()
+    assert f"Your moment “We laughed at the burnt toast” — {WAITING}" in queue_of(page)
+    assert queue_of(page).count(WAITING) == 3
 
     page.context.set_offline(False)
     recorded_once_back_online(page, person, ledger, "A walk by the river")
     assert times_recorded(person, ledger, "A second one, with a key of its own") == 1
+    assert times_recorded(person, ledger, "We laughed at the burnt toast") == 1
 
 
 def test_a_reload_while_offline_keeps_the_waiting_entry_and_it_is_sent_once(
