@@ -4,6 +4,8 @@
 // browser is back online. The server records a submission id once, so a retry after a
 // lost answer, a reload or two tabs sending at once can never record it twice; an entry
 // leaves the queue only once the server has answered 2xx or 3xx (or refused it).
+// Not covered: when the browser believes it is online but the site cannot be reached, the
+// form is sent as usual and the browser shows its own error (Back keeps the words typed).
 (function () {
   "use strict";
   var KEY = "ebbflow-queue";
