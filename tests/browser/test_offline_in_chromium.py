@@ -134,11 +134,14 @@ def test_an_entry_written_offline_waits_and_is_recorded_once_back_online(
     assert times_recorded(person, ledger, "We laughed at the burnt toast") == 1
 
 
-def test_a_reload_while_offline_keeps_the_waiting_entry_and_it_is_sent_once(
+def test_a_reload_while_offline_keeps_the_waiting_entry_and_it_is_recorded_once(
     site: Served, module_chromium: Any, couple: Any,
 ) -> None:
     page, person, ledger = home_of_new_notes(site, module_chromium, couple)
     write_need_offline(page, "Help with the forms for the flat")
+    page.evaluate("""() => {  // as if a first send's answer had been lost on the way
+        const queue = JSON.parse(localStorage.getItem('ebbflow-queue'));
+        localStorage.setItem('ebbflow-queue', JSON.stringify([queue[0], queue[0]])); }""")
     page.reload()
     page.get_by_role("heading", name="Can't connect right now").wait_for(timeout=10_000)
     assert f"Your need — {WAITING}" in queue_of(page)  # not the words: no one signed in
