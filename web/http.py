@@ -112,7 +112,10 @@ def secure_headers(response: Response) -> Response:
     response.headers["X-Request-ID"] = getattr(g, "request_id", "")
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # Never to another site; to this one, yes: Flask-WTF refuses a form posted over HTTPS
+    # without a same-origin Referer (WTF_CSRF_SSL_STRICT), and "no-referrer" made every
+    # page form (and the offline queue's sends) fail with 400 in production.
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     response.headers["Permissions-Policy"] = "geolocation=(), camera=(), microphone=()"

@@ -20,6 +20,9 @@ ROWS: dict[tuple[str, str], tuple[str, dict[str, str]] | None] = {
     ("/signup", "GET"): None, ("/signup", "POST"): None,
     ("/healthz", "GET"): None, ("/readyz", "GET"): None, ("/metrics", "GET"): None,
     ("/static/<path:filename>", "GET"): None,
+    # the installable shell: the same for everyone (tests/pages/test_installable.py)
+    ("/manifest.webmanifest", "GET"): None, ("/sw.js", "GET"): None,
+    ("/offline", "GET"): None, ("/favicon.ico", "GET"): None,
     ("/share/<token>", "GET"): None,  # the token is the credential: tests/api/test_shares.py
     ("/share/<token>/download.<fmt>", "GET"): None,
     ("/exports/csv-dictionary", "GET"): None,  # describes the CSV columns, no one's data
