@@ -67,6 +67,7 @@ def test_an_online_rebuild_that_fails_half_way_leaves_the_old_serving_and_resume
     assert dump_views(settings) == built
 
 
+@pytest.mark.slow
 def test_an_online_rebuild_killed_while_building_serves_on_and_runs_again_to_the_end(
     settings: Settings, couple: Couple,
 ) -> None:
@@ -99,6 +100,7 @@ def test_an_online_rebuild_killed_while_building_serves_on_and_runs_again_to_the
     assert dump_views(settings) == built
 
 
+@pytest.mark.slow
 def test_migrate_keeps_a_stale_view_serving_when_told_and_else_rebuilds_it_online(
     settings: Settings, couple: Couple,
 ) -> None:
