@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import OperationalError, ProgrammingError, Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder, SQLiteTransaction
 from psycopg.sql import SQL, Composed, Identifier
@@ -162,6 +162,17 @@ class ViewStore(Generations, ABC):
         return cursor
 
     def query(self, text: str, params: Sequence[Any] = (), check: bool = True) -> list[Any]:
+        """Rows of the serving generation. A read that resolved the generation a switch
+        just retired, and found its tables dropped, is read again once from the new."""
+        used = None
+        try:
+            with self.read(check) as cursor:
+                used = self.generation_in_use()
+                cursor.execute(self.render(text), tuple(params))
+                return list(cursor.fetchall())
+        except (ProgrammingError, OperationalError):
+            if used is None or self.in_scope() or self.pinned or self.serving().number == used:
+                raise
         with self.read(check) as cursor:
             cursor.execute(self.render(text), tuple(params))
             return list(cursor.fetchall())
