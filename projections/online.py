@@ -46,6 +46,7 @@ def rebuild_online(settings: Settings, name: str, progress: Progress | None = No
     """Builds, switches to and answers the new generation of one view."""
     guard = leases_for(settings, [f"{name}.rebuild"])[f"{name}.rebuild"]
     if not guard.try_acquire():
+        guard.release()  # closes what the attempt opened
         raise Conflict(f"an online rebuild of the {name} view is already running")
     projector = leases_for(settings, [name])[name]
     log = LedgerLog(env=settings.eventsourcing_env())

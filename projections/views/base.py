@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
-from eventsourcing.persistence import InterfaceError, OperationalError, Tracking
+from eventsourcing.persistence import InterfaceError, OperationalError, ProgrammingError, Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder, SQLiteTransaction
 from eventsourcing.utils import retry
@@ -132,6 +132,17 @@ class ViewStore(Batching, Generations, ABC):
         return cursor
 
     def query(self, text: str, params: Sequence[Any] = (), check: bool = True) -> list[Any]:
+        """Rows of the serving generation. A read that resolved the generation a switch
+        just retired, and found its tables dropped, is read again once from the new."""
+        used = None
+        try:
+            with self.read(check) as cursor:
+                used = self.generation_in_use()
+                cursor.execute(self.render(text), tuple(params))
+                return list(cursor.fetchall())
+        except (ProgrammingError, OperationalError):
+            if used is None or self.in_scope() or self.pinned or self.serving().number == used:
+                raise
         with self.read(check) as cursor:
             cursor.execute(self.render(text), tuple(params))
             return list(cursor.fetchall())

@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from ledger.domain.exceptions import Conflict
 from ledger.infra.config import Settings
 from projections import online
+from projections.leases import leases_for
 from projections.runner import catch_up, migrate_views, open_view, position_of, rebuild
 from tests.helpers import Couple
 from tests.integration.test_projection_properties import dump_views
@@ -67,6 +69,7 @@ def test_an_online_rebuild_that_fails_half_way_leaves_the_old_serving_and_resume
     assert dump_views(settings) == built
 
 
+@pytest.mark.slow
 def test_an_online_rebuild_killed_while_building_serves_on_and_runs_again_to_the_end(
     settings: Settings, couple: Couple,
 ) -> None:
@@ -99,6 +102,7 @@ def test_an_online_rebuild_killed_while_building_serves_on_and_runs_again_to_the
     assert dump_views(settings) == built
 
 
+@pytest.mark.slow
 def test_migrate_keeps_a_stale_view_serving_when_told_and_else_rebuilds_it_online(
     settings: Settings, couple: Couple,
 ) -> None:
@@ -121,3 +125,19 @@ def test_migrate_keeps_a_stale_view_serving_when_told_and_else_rebuilds_it_onlin
     assert "the balance view's rows were of another shape: rebuilt online" in rebuilt
     assert (serving(settings, "balance").number, serving(settings, "balance").version) == (
         2, expected)
+
+
+def test_a_second_online_rebuild_of_the_same_view_is_refused_while_one_runs(
+    settings: Settings, couple: Couple,
+) -> None:
+    write_needs(couple, 2)
+    catch_up(settings)
+    running = leases_for(settings, ["timeline.rebuild"])["timeline.rebuild"]
+    assert running.try_acquire()  # as the first run holds it
+    try:
+        with pytest.raises(Conflict, match="already running"):
+            online.rebuild_online(settings, "timeline", grace=0)
+        assert serving(settings).building is None  # the refused run touched nothing
+    finally:
+        running.release()
+    assert online.rebuild_online(settings, "timeline", grace=0) == 2

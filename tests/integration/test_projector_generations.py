@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
+
+import pytest
 
 from ledger.infra.config import Settings
 from projections import online
@@ -65,5 +68,25 @@ def test_a_view_made_before_generations_becomes_generation_1_of_the_version_it_r
     try:
         assert (view.serving().number, view.stored_version()) == (1, view.SCHEMA_VERSION)
         assert position_of(view) == position
+    finally:
+        view.datastore.close()
+
+
+def test_a_read_that_resolved_the_retired_generation_just_dropped_reads_the_new_one(
+    settings: Settings, couple: Couple, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    write_needs(couple, 3)
+    catch_up(settings)
+    online.rebuild_online(settings, "timeline", grace=0)  # generation 1 dropped
+    view = open_view(settings, "timeline")
+    real_resolve = view.resolve
+    late = iter([1])  # the first read resolved generation 1 just before the switch
+
+    def resolve(cursor: Any, **kwargs: Any) -> int:
+        return next(late, None) or real_resolve(cursor, **kwargs)
+
+    monkeypatch.setattr(view, "resolve", resolve)
+    try:
+        assert len(view.query("SELECT entry_id FROM {entries}")) == 3
     finally:
         view.datastore.close()
