@@ -17,14 +17,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
-from eventsourcing.persistence import InterfaceError, OperationalError, ProgrammingError, Tracking
+from eventsourcing.persistence import OperationalError, ProgrammingError, Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder, SQLiteTransaction
-from eventsourcing.utils import retry
 from psycopg.sql import SQL, Composed, Identifier
 
-from projections.commit_wake import channel_of, payload
 from projections.views.batching import Batching, RowChange
+from projections.views.few_round_trips import FewerRoundTrips
 from projections.views.generations import REGISTRY_DDL, Generations, with_generation_indexes
 
 
@@ -227,7 +226,7 @@ class SQLiteView(ViewStore, SQLiteTrackingRecorder):
         cursor.execute("DELETE FROM tracking WHERE application_name = ?", (key,))
 
 
-class PostgresView(ViewStore, PostgresTrackingRecorder):
+class PostgresView(FewerRoundTrips, ViewStore, PostgresTrackingRecorder):
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         self._rendered = {}
         self._local = threading.local()
@@ -249,45 +248,6 @@ class PostgresView(ViewStore, PostgresTrackingRecorder):
 
     def registry_name(self) -> str:
         return f'"{self.datastore.schema}"."view_generations"'
-
-    @property
-    def commits_channel(self) -> str:
-        return channel_of(self.datastore.schema, "views")
-
-    @contextmanager
-    def transaction(self, *, commit: bool) -> Iterator[Any]:
-        """A writing transaction is one pipeline: the changes, the position and COMMIT
-        go to the server together instead of one round trip each."""
-        if not commit:
-            with self.datastore.transaction(commit=False) as cursor:
-                yield cursor
-            return
-        with self.datastore.get_connection() as conn, conn.pipeline(), conn.transaction():
-            yield conn.cursor()
-
-    @contextmanager
-    def read(self, check: bool = True) -> Iterator[Any]:
-        """A read on an autocommit connection: its statements (the serving generation,
-        then the query) are a round trip each, without BEGIN and ROLLBACK."""
-        with self.datastore.get_connection() as conn:
-            cursor = conn.cursor()
-            if self.in_scope():
-                yield cursor
-                return
-            with self.using(self.resolve(cursor, lock=False, check=check)):
-                yield cursor
-
-    @retry((InterfaceError, OperationalError), max_attempts=3)
-    def query(self, text: str, params: Sequence[Any] = (), check: bool = True) -> list[Any]:
-        """Retried on a connection the server dropped (the pool does not ping)."""
-        return super().query(text, params, check)
-
-    def _insert_tracking(self, curs: Any, tracking: Tracking) -> None:
-        """The position, and a notification of it that PostgreSQL delivers at commit:
-        reads waiting for this position wake then (projections.commit_wake)."""
-        super()._insert_tracking(curs, tracking)
-        curs.execute("SELECT pg_notify(%s, %s)", (self.commits_channel, payload(
-            self.prefix, tracking.notification_id)))
 
     def in_dialect(self, statement: str) -> str:
         return statement.replace("?", "%s")
