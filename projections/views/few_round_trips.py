@@ -28,8 +28,7 @@ class FewerRoundTrips:
 
     def apply(self, changes: Sequence[RowChange], tracking: Tracking) -> None:
         """The projector's transaction is one pipeline: the changes, the position and
-        COMMIT go to the server together instead of one round trip each. (Only here:
-        DDL and a read on the same cursor do not mix in a pipeline.)"""
+        COMMIT go to the server together instead of one round trip each."""
         self._local.pipelined = True
         try:
             super().apply(changes, tracking)  # type: ignore[misc]
@@ -43,7 +42,7 @@ class FewerRoundTrips:
                 yield cursor
             return
         with self.datastore.get_connection() as conn, conn.pipeline(), conn.transaction():
-            yield conn.cursor()
+            yield CursorPerStatement(conn)
 
     @contextmanager
     def read(self, check: bool = True) -> Iterator[Any]:
@@ -70,3 +69,24 @@ class FewerRoundTrips:
         curs.execute("SELECT pg_notify(%s, %s)", (self.commits_channel, payload(
             self.prefix, tracking.notification_id)))
 
+
+
+class CursorPerStatement:
+    """A cursor for a pipeline: each statement runs on a cursor of its own, and a
+    fetch reads the last statement's rows (one cursor reused for several statements
+    in a pipeline can hand a fetch an earlier statement's result)."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self.last: Any = None
+
+    def execute(self, *args: Any, **kwargs: Any) -> CursorPerStatement:
+        self.last = self.conn.cursor()
+        self.last.execute(*args, **kwargs)
+        return self
+
+    def executemany(self, *args: Any, **kwargs: Any) -> None:
+        self.conn.cursor().executemany(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:  # fetchone, fetchall, rowcount, statusmessage…
+        return getattr(self.last, name)
