@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
@@ -57,11 +57,12 @@ PROJECTIONS: dict[str, ProjectionKind] = {
 Progress = Callable[[str, int, int], None]
 
 
-def open_view(settings: Settings, name: str) -> Any:
+def open_view(settings: Settings, name: str,
+              kinds: Mapping[str, ProjectionKind] = PROJECTIONS) -> Any:
     """The view of one projection, for reading or rebuilding (tables created if allowed)."""
     env = Environment(name, settings.projection_env(name))
     factory: Any = InfrastructureFactory.construct(env=env)
-    return factory.tracking_recorder(PROJECTIONS[name].view_class(settings))
+    return factory.tracking_recorder(kinds[name].view_class(settings))
 
 
 def migrate_views(settings: Settings, progress: Progress | None = None) -> list[str]:
@@ -187,15 +188,16 @@ def dead_letters(settings: Settings, names: Iterable[str] = PROJECTIONS
     return found
 
 
-def catch_up(settings: Settings, names: Iterable[str] = PROJECTIONS) -> int:
+def catch_up(settings: Settings, names: Iterable[str] = PROJECTIONS,
+             kinds: Mapping[str, ProjectionKind] = PROJECTIONS) -> int:
     """Processes, one event per transaction, whatever each view has not seen yet:
     exactly what the runner does, without its threads (tests, `readyz`)."""
     log = LedgerLog(env=settings.eventsourcing_env())
     processed = 0
     try:
         for name in names:
-            view = open_view(settings, name)
-            projection = PROJECTIONS[name].projection(view)
+            view = open_view(settings, name, kinds)
+            projection = kinds[name].projection(view)
             for notifications in log_batches(log, after=position_of(view)):
                 for notification in notifications:
                     event = log.mapper.to_domain_event(notification)
@@ -222,7 +224,8 @@ def catch_up_unattended(settings: Settings, names: Iterable[str] = PROJECTIONS) 
 
 
 def project(settings: Settings, stop: threading.Event,
-            names: Iterable[str] = PROJECTIONS) -> None:
+            names: Iterable[str] = PROJECTIONS,
+            kinds: Mapping[str, ProjectionKind] = PROJECTIONS) -> None:
     """Runs each projection whose lease this process holds until `stop` is set,
     standing by for the others (another projector is active for them) and taking
     over when their holder dies. A runner's error stops them all and is raised
@@ -235,7 +238,7 @@ def project(settings: Settings, stop: threading.Event,
             for name, lease in leases.items():
                 if name not in active and lease.try_acquire():
                     logger.info("projection %s: this projector is active", name)
-                    active[name] = _start(settings, name)
+                    active[name] = _start(settings, name, kinds[name])
             if time.monotonic() - checked >= LEASE_CHECK_SECONDS:
                 checked = time.monotonic()
                 for name in [n for n in active if not leases[n].held()]:
@@ -252,9 +255,10 @@ def project(settings: Settings, stop: threading.Event,
             lease.release()
 
 
-def _start(settings: Settings, name: str) -> tuple[ExitStack, ProjectionRunner[Any, Any]]:
+def _start(settings: Settings, name: str,
+           kind: ProjectionKind) -> tuple[ExitStack, ProjectionRunner[Any, Any]]:
     stack = ExitStack()
     runner = stack.enter_context(ProjectionRunner(
-        application_class=LedgerLog, projection_class=PROJECTIONS[name].projection,
-        view_class=PROJECTIONS[name].view_class(settings), env=settings.projection_env(name)))
+        application_class=LedgerLog, projection_class=kind.projection,
+        view_class=kind.view_class(settings), env=settings.projection_env(name)))
     return stack, runner

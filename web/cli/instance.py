@@ -18,7 +18,10 @@ from ledger.app.housekeeping import keep_house
 from ledger.infra import backup as backups
 from ledger.infra.config import Settings
 from projections import runner
+from projections.notify.running import migrate_notifier
 from services.bootstrap import bootstrap
+from services.mail.running import run_mail
+from services.mail.transport import transport_for
 from web.logs import configure_logging
 from web.supervisor import Supervisor
 
@@ -29,6 +32,7 @@ def migrate_all(settings: Settings) -> None:
     """The event store's tables and keys, then the views (rebuilding any whose rows
     are of an older shape than this release reads)."""
     application.migrate(settings)
+    migrate_notifier(settings)
     for name in runner.migrate_views(settings):
         click.echo(f"rebuilt the {name} view: its rows were of an older shape", err=True)
 
@@ -62,6 +66,7 @@ def serve(host: str, port: int, workers: int | None) -> int:
     migrate_all(settings)
     children = Supervisor(host, port, workers)
     click.echo(f"Ebb & Flow is at http://{host}:{port}/")
+    click.echo(f"Emails go to {transport_for(settings.smtp_url, settings.outbox_dir).describe()}")
     return children.run()
 
 
@@ -82,6 +87,22 @@ def project() -> int:
     runner.project(settings, stop)
     housekeeper.join(5)
     logger.info("projector stopped")
+    return 0
+
+
+@click.command("notify")
+def notify() -> int:
+    """send the emails partners chose, following the log, until stopped
+
+    SIGTERM or SIGINT stops it cleanly. Without EBBFLOW_SMTP_URL the emails are
+    written as .eml files to the data folder's outbox/."""
+    settings = Settings.from_env()
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    configure_logging()
+    run_mail(settings, stop)
+    logger.info("notifier stopped")
     return 0
 
 
