@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ledger.infra.passwords import MIN_PASSWORD_LENGTH
-from ledger.infra.tokens import TTL
+from ledger.infra.tokens import SIGN_IN_KINDS
 from web.api.fields import Name, StrictBoolean, UTCDateTime
 from web.api.schemas.base import asking, choice
 
@@ -55,7 +55,7 @@ class TokenOut(Schema):
 
 class TokenInfoOut(Schema):
     id = fields.UUID(dump_only=True, required=True)
-    kind = choice(list(TTL), required=True)
+    kind = choice(list(SIGN_IN_KINDS), required=True)
     created_at = UTCDateTime(dump_only=True, required=True)
     expires_at = UTCDateTime(dump_only=True, required=True)
     last_used_at = UTCDateTime(dump_only=True, allow_none=True, required=True)
