@@ -22,6 +22,13 @@ ROWS: dict[tuple[str, str], tuple[str, dict[str, str]] | None] = {
     ("/static/<path:filename>", "GET"): None,
     ("/share/<token>", "GET"): None,  # the token is the credential: tests/api/test_shares.py
     ("/share/<token>/download.<fmt>", "GET"): None,
+    # emailed links: the token is the credential (tests/pages/test_mail_pages.py)
+    ("/verify/<token>", "GET"): None, ("/unsubscribe/<token>", "GET"): None,
+    ("/unsubscribe/<token>", "POST"): None,  # one-click from a mail program: no CSRF token
+    ("/reset", "GET"): None, ("/reset", "POST"): None,
+    ("/reset/<token>", "GET"): None, ("/reset/<token>", "POST"): None,
+    ("/account/notifications", "POST"): ("/account/notifications", {"digest": "off"}),
+    ("/account/verification", "POST"): ("/account/verification", {}),
     ("/account", "GET"): ("/account", {}), ("/account", "POST"): ("/account", {}),
     ("/account/left/<uuid:ledger_id>/forget", "POST"): ("/account/left/{ledger}/forget", {}),
     ("/join", "GET"): ("/join", {}), ("/join", "POST"): ("/join", {"invite_code": "nope"}),

@@ -117,7 +117,9 @@ def account() -> str | Response | tuple[str, int]:
         g.account_id)]
     return render_template("pages/account.html", me=me, sessions=sessions, errors=errors,
                            current=g.token_id, saved=request.args.get("saved"),
-                           left=left), 422 if errors else 200
+                           left=left, address=app.mail_address(g.account_id),
+                           choices=app.notifications_of(g.account_id),
+                           sent=request.args.get("sent")), 422 if errors else 200
 
 
 @blp.route("/account/left/<uuid:ledger_id>/forget", methods=["POST"])
