@@ -22,7 +22,7 @@ def notifier_kind(settings: Settings) -> ProjectionKind:
     """The notifier's projection, told the instance's digest time."""
     digest_time = time.fromisoformat(settings.digest_time)
     projection = type("NotifierProjection", (NotifierProjection,),
-                      {"digest_time": digest_time})
+                      {"digest_time": digest_time, "name": NAME})
     return ProjectionKind(projection, SQLiteNotifierView, PostgresNotifierView)
 
 

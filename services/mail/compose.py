@@ -47,7 +47,7 @@ def compose(head: Letterhead, to: str, recipient: UUID, notes: list[Note], now: 
     ids = [n.message_id for n in notes]  # the same notes make the same Message-ID
     one_id = ids[0] if len(ids) == 1 else hashlib.sha256("|".join(ids).encode()).hexdigest()[:32]
     message["Message-ID"] = f"<{one_id}@{domain}>"
-    message["X-Ebbflow-Messages"] = " ".join(ids)
+    message["X-Note-Ids"] = " ".join(ids)
     if first.kind in SUBJECTS:
         message["Subject"] = SUBJECTS[first.kind]
         message.set_content(_account_body(head.base_url, first.kind, link_token or ""))
