@@ -88,3 +88,21 @@ def test_asking_for_a_verification_link_sends_one(api: Api) -> None:
         assert [m["Subject"] for m in sent] == ["Please confirm your email address"]
     finally:
         room.close()
+
+
+def test_readiness_names_the_notifiers_lag_and_metrics_count_the_outbox(api: Api) -> None:
+    room = Mailroom(api.settings, api.app.extensions["ebbflow"].ledger)
+    try:
+        api.person("Alex")
+        api.sync()
+        behind = api.client.get("/readyz").json["notifier"]
+        assert behind["lag"] > 0 and behind["outbox"]["pending"] == 0
+        room.deliver()
+        caught_up = api.client.get("/readyz").json["notifier"]
+        assert caught_up["lag"] == 0
+        assert caught_up["outbox"] == {"sent": 1, "failed": 0, "pending": 0}
+        metrics = api.client.get("/metrics").get_data(as_text=True)
+        assert 'ebbflow_mail_messages{state="sent"} 1.0' in metrics
+        assert "ebbflow_notifier_lag_events 0.0" in metrics
+    finally:
+        room.close()

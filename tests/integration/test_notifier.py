@@ -6,13 +6,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 from ledger.app.application import LedgerApplication
 from ledger.domain.notifications import Preferences
 from ledger.domain.values import SupportType, Visibility
+from ledger.domain.exceptions import ConfigurationError
 from ledger.infra.config import Settings
+from services.mail.transport import SmtpTransport, transport_for
+from tests.e2e.conftest import free_port
+from tests.e2e.smtp import Inbox
 from tests.helpers import Couple, ManualClock
 from tests.integration.mail_helpers import EVERY_KIND, Mailroom, words_in
 
@@ -137,3 +146,77 @@ def test_quiet_hours_hold_a_note_until_they_end(opted_in: Couple, mailroom: Mail
     assert mailroom.deliver() == []
     clock.advance(hours=1, minutes=1)
     assert [m["To"] for m in mailroom.deliver()] == ["sam@example.com"]
+
+
+def test_leaving_erases_what_waits_for_the_leaver(opted_in: Couple, mailroom: Mailroom) -> None:
+    opted_in.app.choose_notifications(opted_in.sam, Preferences(needs=True, digest="daily"))
+    opted_in.app.express_need(opted_in.ledger_id, opted_in.alex, need="n", intensity=1,
+                              support_type=SupportType.EMOTIONAL)
+    mailroom.deliver()
+    assert [r["recipient"] for r in mailroom.rows() if r["sent_at"] is None] == \
+        [opted_in.sam.hex]
+    opted_in.app.leave(opted_in.ledger_id, opted_in.sam, forget_me=True)
+    mailroom.deliver()
+    assert [r for r in mailroom.rows() if r["sent_at"] is None] == []
+
+
+def test_the_weekly_reminder_goes_once_on_the_chosen_day_to_who_has_not_checked_in(
+        opted_in: Couple, mailroom: Mailroom, clock: ManualClock) -> None:
+    app = opted_in.app  # the clock starts on a Monday at 09:00 UTC (London: GMT)
+    app.choose_notifications(opted_in.sam, Preferences(weekly_reminder_day="tuesday"))
+    app.choose_notifications(opted_in.alex, Preferences(weekly_reminder_day="tuesday"))
+    app.check_in(opted_in.ledger_id, opted_in.alex, felt_supported=7)
+    assert mailroom.deliver() == []  # Monday
+    clock.advance(days=1)
+    assert [m["To"] for m in mailroom.deliver()] == ["sam@example.com"]
+    clock.advance(hours=3)
+    assert mailroom.deliver() == []  # once a week
+
+
+def test_without_smtp_an_email_is_a_file_in_the_outbox_folder(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    message = EmailMessage()
+    message["Message-ID"] = "<abc123@localhost>"
+    message["Subject"] = "You have a new note"
+    message.set_content("hello")
+    transport = transport_for("", tmp_path / "outbox")
+    with caplog.at_level("INFO", logger="ebbflow.mail"):
+        transport.send(message)
+    written = tmp_path / "outbox" / "abc123.eml"
+    assert b"You have a new note" in written.read_bytes()
+    assert str(written) in caplog.text
+
+
+def test_smtp_with_a_user_and_password_logs_in_and_delivers() -> None:
+    inbox = Inbox()
+    seen: list[str] = []
+
+    def authenticator(server: Any, session: Any, envelope: Any, mechanism: str,
+                      auth_data: Any) -> AuthResult:
+        seen.append(auth_data.login.decode())
+        return AuthResult(success=auth_data.password == b"s3cret")
+
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=authenticator,
+                            auth_require_tls=False)
+    controller.start()
+    try:
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = "a@localhost", "b@localhost", "s"
+        message.set_content("hello")
+        SmtpTransport(f"smtp://notes%40localhost:s3cret@127.0.0.1:{port}").send(message)
+    finally:
+        controller.stop()
+    assert seen == ["notes@localhost"]
+    assert [m["To"] for m in inbox.messages] == ["b@localhost"]
+
+
+def test_smtp_urls_name_tls_starttls_and_their_default_ports() -> None:
+    assert SmtpTransport("smtps://mail.example:1465").describe() == "smtps://mail.example:1465"
+    assert SmtpTransport("smtps://mail.example").port == 465
+    assert SmtpTransport("smtp+starttls://mail.example").describe() == \
+        "smtp+starttls://mail.example:587"
+    assert SmtpTransport("smtp://mail.example:2525?starttls=1").starttls
+    assert SmtpTransport("smtp://mail.example").describe() == "smtp://mail.example:25"
+    with pytest.raises(ConfigurationError):
+        SmtpTransport("http://mail.example")
