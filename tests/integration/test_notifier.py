@@ -15,9 +15,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 from ledger.app.application import LedgerApplication
+from ledger.domain.exceptions import ConfigurationError
 from ledger.domain.notifications import Preferences
 from ledger.domain.values import SupportType, Visibility
-from ledger.domain.exceptions import ConfigurationError
 from ledger.infra.config import Settings
 from services.mail.transport import SmtpTransport, transport_for
 from tests.e2e.conftest import free_port
