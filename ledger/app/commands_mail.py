@@ -9,10 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
+
 from ledger.app.commands_accounts import AccountCommands, check_password
 from ledger.app.core import Recorded
 from ledger.domain.accounts import Account
-from ledger.domain.exceptions import Invalid, NotFound
+from ledger.domain.exceptions import Invalid, NotFound, WrongPassword
+from ledger.domain.indexes import EmailIndex
 from ledger.domain.notifications import Preferences
 from ledger.domain.places import account_field
 from ledger.domain.texts import clean_email
@@ -83,6 +86,40 @@ class MailCommands(AccountCommands):
                     lambda account: account.change_password(sealed, self.clock()))
         self.tokens.revoke(account_id)
         return account_id
+
+    def change_email(self, account_id: UUID, current_password: str, email: str) -> None:
+        """A new address takes the old one's place in the email index (409 if another
+        account holds it) and waits for its own verification link."""
+        account = self.get_account(account_id)
+        if not self.passwords.verify(self._password_hash(account), current_password):
+            raise WrongPassword("current_password")
+        email = clean_email(email)
+        current = self.mail_address(account_id)
+        if current is not None and current.email == email:
+            return
+        new_digest = self.keys.index_id("email", email)
+        old_digest = self.keys.index_id("email", current.email) if current else None
+        sealed = self.keys.seal(account_key_id(account_id), email,
+                                account_field(account_id, "email"))
+
+        def command(account: Account, new: EmailIndex | None,
+                    old: EmailIndex | None) -> list[Aggregate]:
+            now = self.clock()
+            created: list[Aggregate] = []
+            if new is None:
+                created.append(EmailIndex.register(new_digest, account_id, now))
+            else:
+                new.claim(account_id, now)
+            if old is not None:
+                old.release(account_id, now)
+            account.change_email(sealed, now)
+            return created
+
+        locks = [account_id, EmailIndex.id_for(new_digest),
+                 *([EmailIndex.id_for(old_digest)] if old_digest else [])]
+        self.change(locks, lambda: [self.get_account(account_id), self._email_index(new_digest),
+                                    self._email_index(old_digest) if old_digest else None],
+                    command)
 
     def mail_address(self, account_id: UUID) -> MailAddress | None:
         """The account's address and whether it is the verified one; None once the

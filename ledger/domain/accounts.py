@@ -51,6 +51,9 @@ class Account(EbbFlowAggregate):
     class PasswordResetRequested(EbbFlowAggregate.Event):
         pass
 
+    class EmailChanged(EbbFlowAggregate.Event):
+        email: SealedText  # unverified until its own link is followed
+
     # Accounts registered before email existed load from snapshots without these.
     preferences_data: dict[str, Any] | None = None
     verified_address: str | None = None
@@ -165,3 +168,11 @@ class Account(EbbFlowAggregate):
     @event(PasswordResetRequested)
     def _password_reset_requested(self, *, timestamp: datetime, actor: UUID) -> None:
         pass
+
+    def change_email(self, email: SealedText, now: datetime) -> None:
+        self.check_exists()
+        self._email_changed(timestamp=now, actor=self.id, email=email)
+
+    @event(EmailChanged)
+    def _email_changed(self, *, timestamp: datetime, actor: UUID, email: SealedText) -> None:
+        self.email = email

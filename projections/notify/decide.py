@@ -35,7 +35,8 @@ class Candidate:
 def for_account(event: Any) -> list[Candidate]:
     """A verification link at sign-up and on request; a reset link on request."""
     recipient = event.originator_id.hex
-    if isinstance(event, Account.Registered | Account.VerificationRequested):
+    if isinstance(event, Account.Registered | Account.VerificationRequested
+                  | Account.EmailChanged):
         return [Candidate(recipient, "verify")]
     if isinstance(event, Account.PasswordResetRequested):
         return [Candidate(recipient, "reset")]

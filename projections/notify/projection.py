@@ -68,8 +68,9 @@ class NotifierProjection(LedgerProjection[NotifierStore]):
         if isinstance(event, Account.Unsubscribed):
             return [self.preferences(account, self.preferences_of(account).without(
                 event.kind if event.kind else EVERYTHING))]
-        if isinstance(event, Account.EmailVerified):
-            return [RowChange("verified", {"account_id": account})]
+        if isinstance(event, Account.EmailVerified | Account.EmailChanged):
+            return [RowChange("verified", {"account_id": account,
+                                           "verified": isinstance(event, Account.EmailVerified)})]
         if isinstance(event, Account.Deleted):
             return [RowChange("forget_recipient", {"account_id": account})]
         return []

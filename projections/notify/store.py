@@ -57,10 +57,11 @@ class NotifierStore(ViewStore):
         self.run(cursor, "UPDATE {recipients} SET preferences = ? WHERE account_id = ?",
                  (preferences, account_id))
 
-    def op_verified(self, cursor: Any, account_id: str) -> None:
+    def op_verified(self, cursor: Any, account_id: str, verified: bool = True) -> None:
+        """Verified by its link; unverified again when the address changes."""
         self.op_recipient(cursor, account_id)
-        self.run(cursor, "UPDATE {recipients} SET verified = 1 WHERE account_id = ?",
-                 (account_id,))
+        self.run(cursor, "UPDATE {recipients} SET verified = ? WHERE account_id = ?",
+                 (int(verified), account_id))
 
     def op_forget_recipient(self, cursor: Any, account_id: str) -> None:
         """Account deleted: nothing more to it, and nothing pending is kept."""

@@ -106,3 +106,16 @@ def test_readiness_names_the_notifiers_lag_and_metrics_count_the_outbox(api: Api
         assert "ebbflow_notifier_lag_events 0.0" in metrics
     finally:
         room.close()
+
+
+def test_changing_my_email_needs_my_password_and_a_free_address(api: Api) -> None:
+    alex, sam = api.person("Alex"), api.person("Sam")
+    wrong = alex.call("PATCH", "/api/v1/accounts/me", json={"email": "a2@example.com",
+                                                             "current_password": "nope"})
+    assert wrong.status_code == 422 and "current_password" in wrong.json["errors"]
+    taken = alex.call("PATCH", "/api/v1/accounts/me", json={"email": sam.email,
+                                                             "current_password": PASSWORD})
+    assert taken.status_code == 409
+    moved = alex.call("PATCH", "/api/v1/accounts/me", json={"email": "a2@example.com",
+                                                             "current_password": PASSWORD})
+    assert (moved.status_code, moved.json["email"]) == (200, "a2@example.com")

@@ -15,7 +15,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 from ledger.app.application import LedgerApplication
-from ledger.domain.exceptions import ConfigurationError
+from ledger.app.commands_mail import MailAddress
+from ledger.domain.exceptions import ConfigurationError, Conflict
 from ledger.domain.notifications import Preferences
 from ledger.domain.values import SupportType, Visibility
 from ledger.infra.config import Settings
@@ -220,3 +221,20 @@ def test_smtp_urls_name_tls_starttls_and_their_default_ports() -> None:
     assert SmtpTransport("smtp://mail.example").describe() == "smtp://mail.example:25"
     with pytest.raises(ConfigurationError):
         SmtpTransport("http://mail.example")
+
+
+def test_a_new_address_is_unverified_until_its_own_link_is_followed(
+        opted_in: Couple, mailroom: Mailroom) -> None:
+    app = opted_in.app
+    app.change_email(opted_in.sam, "correct horse battery", "Sam.New@example.com")
+    assert app.mail_address(opted_in.sam) == MailAddress("sam.new@example.com", False)
+    app.express_need(opted_in.ledger_id, opted_in.alex, need="n", intensity=1,
+                     support_type=SupportType.EMOTIONAL)
+    arrived = mailroom.deliver()
+    assert [(m["To"], m["Subject"]) for m in arrived] == [
+        ("sam.new@example.com", "Please confirm your email address")]
+    app.verify_email(mailroom.kept.link(arrived[0], "verify"))
+    assert app.authenticate("sam.new@example.com", "correct horse battery") == opted_in.sam
+    with pytest.raises(Conflict):
+        app.change_email(opted_in.alex, "correct horse battery", "sam.new@example.com")
+    app.sign_up("sam@example.com", "correct horse battery", "Someone")  # the old one is free

@@ -35,6 +35,8 @@ class ProfileIn(Schema):
     current_password = fields.String(required=True, error_messages=asking(
         "Please write your current password."))
     display_name = Name()
+    email = fields.Email(validate=validate.Length(max=254), error_messages={
+        "invalid": NOT_AN_EMAIL})
     password = fields.String(validate=A_PASSWORD)
 
 

@@ -38,10 +38,14 @@ class NotificationsIn(Schema):
     answers = _switch("Please say whether to email you when your need is answered.")
     check_in_reveal = _switch("Please say whether to email you when both check-ins are in.")
     shares = _switch("Please say whether to email you when a share waits for you.")
-    weekly_reminder = fields.Nested(WeeklyReminder, required=True, allow_none=True)
+    weekly_reminder = fields.Nested(WeeklyReminder, required=True, allow_none=True,
+                                    error_messages={"required": "Please choose a reminder day "
+                                                    "(or null for no reminder)."})
     digest = fields.String(required=True, validate=validate.OneOf(DIGESTS),
                            error_messages=asking("Please choose off or daily."))
-    quiet_hours = fields.Nested(QuietHours, required=True, allow_none=True)
+    quiet_hours = fields.Nested(QuietHours, required=True, allow_none=True,
+                                error_messages={"required": "Please give quiet hours (or null "
+                                                "for none)."})
 
     @post_load
     def flatten(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
