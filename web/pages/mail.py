@@ -28,7 +28,7 @@ def notifications() -> Page:
         except Invalid as error:
             errors = error.errors
         else:
-            return redirect(url_for("pages.account", saved=1) + "#email", 303)
+            return redirect(url_for("pages.account", saved=1) + "#emails", 303)
     return render_template("pages/notifications_error.html", errors=errors), 422
 
 
@@ -40,7 +40,7 @@ def send_verification() -> Response:
         services().ledger.request_verification(g.account_id)
     except RateLimited:
         pass  # a link is already on its way
-    return redirect(url_for("pages.account", sent=1) + "#email", 303)
+    return redirect(url_for("pages.account", sent=1) + "#emails", 303)
 
 
 @blp.route("/verify/<token>")
