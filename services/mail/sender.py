@@ -15,7 +15,7 @@ import logging
 import threading
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -29,6 +29,7 @@ from services.mail.compose import Letterhead, Note, compose
 from services.mail.transport import Transport
 
 POLL_SECONDS = 0.5
+REMIND_EVERY = timedelta(minutes=1)  # reminders scan every recipient: not twice a second
 LEASE = "sender"
 logger = logging.getLogger("ebbflow.mail")
 
@@ -38,11 +39,14 @@ class Sender:
                  head: Letterhead, clock: Callable[[], datetime] | None = None) -> None:
         self.app, self.outbox, self.transport, self.head = app, outbox, transport, head
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.reminded_at: datetime | None = None
 
     def send_due(self) -> int:
         """Sends everything due now; answers how many outbox messages went."""
         now = self.clock()
-        remind(self.outbox, now, self.app.settings.digest_time)
+        if self.reminded_at is None or now - self.reminded_at >= REMIND_EVERY:
+            remind(self.outbox, now, self.app.settings.digest_time)
+            self.reminded_at = now
         rows = self.outbox.due(micros(now))
         singles = [[row] for row in rows if not row["digest"]]
         digests: dict[str, list[Any]] = defaultdict(list)
