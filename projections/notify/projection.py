@@ -33,6 +33,7 @@ DIGEST_TIME = time(8, 0)  # the default; `ebbflow notify` passes the instance's 
 class NotifierProjection(LedgerProjection[NotifierStore]):
     name = "notifier"
     digest_time = DIGEST_TIME
+    sending = True  # False: learn who is who from old events, decide nothing (running.py)
 
     @singledispatchmethod
     def changes_for(self, event: Any, position: int) -> list[RowChange]:
@@ -98,6 +99,8 @@ class NotifierProjection(LedgerProjection[NotifierStore]):
 
     def messages(self, candidates: list[Candidate], event: Any,
                  position: int) -> list[RowChange]:
+        if not self.sending:
+            return []
         at = event.timestamp
         changes = []
         for candidate in candidates:

@@ -7,10 +7,7 @@ import threading
 from datetime import time
 from typing import Any
 
-from eventsourcing.persistence import Tracking
-
 from ledger.infra.config import APP_NAME, Settings
-from ledger.infra.log import LedgerLog
 from projections.notify.projection import NotifierProjection
 from projections.notify.store import PostgresNotifierView, SQLiteNotifierView
 from projections.runner import ProjectionKind, catch_up, open_view, position_of, project
@@ -18,11 +15,11 @@ from projections.runner import ProjectionKind, catch_up, open_view, position_of,
 NAME = "notifier"
 
 
-def notifier_kind(settings: Settings) -> ProjectionKind:
+def notifier_kind(settings: Settings, sending: bool = True) -> ProjectionKind:
     """The notifier's projection, told the instance's digest time."""
     digest_time = time.fromisoformat(settings.digest_time)
     projection = type("NotifierProjection", (NotifierProjection,),
-                      {"digest_time": digest_time, "name": NAME})
+                      {"digest_time": digest_time, "name": NAME, "sending": sending})
     return ProjectionKind(projection, SQLiteNotifierView, PostgresNotifierView)
 
 
@@ -31,20 +28,35 @@ def open_notifier(settings: Settings) -> Any:
 
 
 def migrate_notifier(settings: Settings) -> None:
-    """Creates the notifier's tables. A new notifier on a log with history starts at
-    its head: what happened before email existed is not news to anyone."""
-    view = open_notifier(settings.with_changes(create_tables=True))
-    log = LedgerLog(env=settings.with_changes(create_tables=True).eventsourcing_env())
+    """Creates the notifier's tables. A new notifier on a log with history learns
+    from it who is who (ledgers, partners, choices, verified addresses) without
+    sending anything: what happened before it existed is not news to anyone.
+    Run while no notifier runs (`ebbflow migrate`, `serve` before its children)."""
+    creating = settings.with_changes(create_tables=True)
+    view = open_notifier(creating)
     try:
-        head = log.recorder.max_notification_id() or 0
-        if view.stored_version() != view.SCHEMA_VERSION:
-            if position_of(view) == 0 and head > 0:
-                with view.write() as cursor:
-                    view._insert_tracking(cursor, Tracking(APP_NAME, head))
-            view.mark_version()
+        new = view.stored_version() != view.SCHEMA_VERSION
     finally:
         view.datastore.close()
-        log.close()
+    if new:
+        catch_up(creating, [NAME], {NAME: notifier_kind(settings, sending=False)})
+        view = open_notifier(creating)
+        try:
+            view.mark_version()
+        finally:
+            view.datastore.close()
+
+
+def restart_at_head(settings: Settings) -> None:
+    """After a restore the log is older than the notifier's position: it starts again
+    at the restored head (what the restored events caused was sent, or is moot now),
+    or it would pass over every event until the log grew back to where it was."""
+    view = open_notifier(settings.with_changes(create_tables=True))
+    try:
+        view.drop(APP_NAME)  # its version goes too: migrate_notifier takes it as new
+    finally:
+        view.datastore.close()
+    migrate_notifier(settings)
 
 
 def notify(settings: Settings, stop: threading.Event) -> None:

@@ -4,7 +4,8 @@ A message is written with the tracking position of the event that caused it, in
 one transaction (ViewStore.apply), and is unique by (source, recipient, kind): the
 event's position, or the week of a reminder. The outbox holds no address and no
 words: the sender opens the address when it sends. Never rebuilt from the log
-(that would send everything again); a new notifier starts at the log's head.
+(that would send everything again); a new notifier learns from the log who is who
+without sending anything, then follows it (running.py).
 """
 
 from __future__ import annotations

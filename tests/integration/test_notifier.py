@@ -20,6 +20,7 @@ from ledger.domain.exceptions import ConfigurationError, Conflict
 from ledger.domain.notifications import Preferences
 from ledger.domain.values import SupportType, Visibility
 from ledger.infra.config import Settings
+from projections.notify.running import notifier_position, restart_at_head
 from services.mail.transport import SmtpTransport, transport_for
 from tests.e2e.conftest import free_port
 from tests.e2e.smtp import Inbox
@@ -238,3 +239,18 @@ def test_a_new_address_is_unverified_until_its_own_link_is_followed(
     with pytest.raises(Conflict):
         app.change_email(opted_in.alex, "correct horse battery", "sam.new@example.com")
     app.sign_up("sam@example.com", "correct horse battery", "Someone")  # the old one is free
+
+
+def test_after_a_restore_the_notifier_starts_again_at_the_logs_end(
+        opted_in: Couple, mailroom: Mailroom, settings: Settings) -> None:
+    opted_in.app.choose_notifications(opted_in.sam, Preferences(needs=True, digest="daily"))
+    opted_in.app.express_need(opted_in.ledger_id, opted_in.alex, need="n", intensity=1,
+                              support_type=SupportType.EMOTIONAL)
+    mailroom.deliver()
+    restart_at_head(settings)
+    assert notifier_position(settings) == opted_in.app.max_position()
+    assert mailroom.rows() == []
+    opted_in.app.express_need(opted_in.ledger_id, opted_in.alex, need="n", intensity=1,
+                              support_type=SupportType.EMOTIONAL)
+    mailroom.deliver()
+    assert [r["kind"] for r in mailroom.rows()] == ["needs"]

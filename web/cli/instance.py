@@ -18,7 +18,7 @@ from ledger.app.housekeeping import keep_house
 from ledger.infra import backup as backups
 from ledger.infra.config import Settings
 from projections import runner
-from projections.notify.running import migrate_notifier
+from projections.notify.running import migrate_notifier, restart_at_head
 from services.bootstrap import bootstrap
 from services.mail.running import run_mail
 from services.mail.transport import transport_for
@@ -187,4 +187,6 @@ def restore(file: str | None, replace: bool, erasures_only: bool) -> int:
     click.echo(f"re-applied the erasure journal: {again} key(s) destroyed again")
     if not erasures_only:
         rebuild_with_progress(settings, list(runner.PROJECTIONS))
+        restart_at_head(settings)
+        click.echo("the notifier starts again at the restored log's end")
     return 0
