@@ -120,6 +120,7 @@ class MailCommands(AccountCommands):
         self.change(locks, lambda: [self.get_account(account_id), self._email_index(new_digest),
                                     self._email_index(old_digest) if old_digest else None],
                     command)
+        self.tokens.revoke_kind(account_id, "verify")  # a link sent before verifies nothing
 
     def mail_address(self, account_id: UUID) -> MailAddress | None:
         """The account's address and whether it is the verified one; None once the

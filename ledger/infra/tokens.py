@@ -102,6 +102,10 @@ class Tokens:
             return None
         return found[0]
 
+    def revoke_kind(self, account_id: UUID, kind: str) -> None:
+        """Every live link of one kind: a change of address voids the old address's."""
+        self._store.revoke_tokens_of_kind(account_id.hex, kind, micros(self._clock()))
+
     def revoke_others(self, account_id: UUID, keep: UUID | None) -> None:
         """Every token and session of the account but `keep` (the one in use)."""
         self._store.revoke_other_tokens(account_id.hex, micros(self._clock()),

@@ -16,7 +16,7 @@ from aiosmtpd.smtp import AuthResult
 
 from ledger.app.application import LedgerApplication
 from ledger.app.commands_mail import MailAddress
-from ledger.domain.exceptions import ConfigurationError, Conflict
+from ledger.domain.exceptions import ConfigurationError, Conflict, NotFound
 from ledger.domain.notifications import Preferences
 from ledger.domain.values import SupportType, Visibility
 from ledger.infra.config import Settings
@@ -227,7 +227,11 @@ def test_smtp_urls_name_tls_starttls_and_their_default_ports() -> None:
 def test_a_new_address_is_unverified_until_its_own_link_is_followed(
         opted_in: Couple, mailroom: Mailroom) -> None:
     app = opted_in.app
+    app.request_verification(opted_in.sam)
+    old_link = mailroom.kept.link(mailroom.deliver()[0], "verify")
     app.change_email(opted_in.sam, "correct horse battery", "Sam.New@example.com")
+    with pytest.raises(NotFound):
+        app.verify_email(old_link)  # sent to the old address: it verifies nothing now
     assert app.mail_address(opted_in.sam) == MailAddress("sam.new@example.com", False)
     app.express_need(opted_in.ledger_id, opted_in.alex, need="n", intensity=1,
                      support_type=SupportType.EMOTIONAL)
