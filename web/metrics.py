@@ -92,14 +92,18 @@ class MailCollector:
         self.positions, self.mail = positions, mail
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
+        try:
+            counts, position = self.mail.counts(), self.mail.position()
+        except Exception:  # no notifier tables yet (not migrated): nothing to count
+            return
         messages = GaugeMetricFamily("ebbflow_mail_messages",
                                      "Emails in the outbox: sent, failed (given up), pending",
                                      labels=["state"])
-        for state, count in self.mail.counts().items():
+        for state, count in counts.items():
             messages.add_metric([state], count)
         lag = GaugeMetricFamily("ebbflow_notifier_lag_events",
                                 "Events in the log the notifier has not decided on yet")
-        lag.add_metric([], self.positions()[0] - self.mail.position())
+        lag.add_metric([], self.positions()[0] - position)
         yield from (messages, lag)
 
 
