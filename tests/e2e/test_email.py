@@ -30,6 +30,9 @@ ALL_ON: dict[str, Any] = {"needs": True, "care": True, "answers": True,
                           "check_in_reveal": True, "shares": True, "weekly_reminder": None,
                           "digest": "off", "quiet_hours": None}
 NAMES = ("Alexandra", "Samuel", "Kimberly", "Leonard")
+# Seconds from the start: wide enough for a loaded CI machine to record everything first
+DIGEST_IN = 75  # the digest time (EBBFLOW_DIGEST_TIME, HH:MM:SS)
+QUIET_FOR = 120  # Alex's quiet hours end at this minute (60 to 120 s from the start)
 
 
 @pytest.fixture
@@ -78,13 +81,13 @@ def outbox_kinds(settings: Settings) -> dict[str, tuple[str, str]]:
 def test_each_kind_reaches_the_partner_once_discreetly(settings: Settings, tmp_path: Path,
                                                        smtp: SmtpServer) -> None:
     now = datetime.now(UTC)
-    served = mail_server(settings, tmp_path, smtp, now + timedelta(seconds=50))
+    served = mail_server(settings, tmp_path, smtp, now + timedelta(seconds=DIGEST_IN))
     inbox = smtp.inbox
     try:
         alex, sam = (verified(served, inbox, n) for n in NAMES[:2])
         kim, lee = (verified(served, inbox, n) for n in NAMES[2:])
         quiet = {"from": (now - timedelta(minutes=1)).strftime("%H:%M"),
-                 "to": (now + timedelta(seconds=100)).strftime("%H:%M")}
+                 "to": (now + timedelta(seconds=QUIET_FOR)).strftime("%H:%M")}
         assert alex.http.put(f"{alex.base}/accounts/me/notifications", timeout=10, json={
             **ALL_ON, "quiet_hours": quiet}).status_code == 200
         assert sam.http.put(f"{sam.base}/accounts/me/notifications", json=ALL_ON,
@@ -116,6 +119,7 @@ def test_each_kind_reaches_the_partner_once_discreetly(settings: Settings, tmp_p
             kim.post(f"/ledgers/{other['id']}/needs", {"need": SECRET, "intensity": 1,
                                                        "support_type": "practical"})
         notified(served)
+        assert datetime.now(UTC) - now < timedelta(seconds=55), "the setup took too long"
         kinds = outbox_kinds(settings)
         to_sam = Counter(kind for who, kind in kinds.values() if who == sam.id)
         assert to_sam == Counter(["verify", "needs", "care", "answers", "check_in_reveal",
@@ -124,13 +128,14 @@ def test_each_kind_reaches_the_partner_once_discreetly(settings: Settings, tmp_p
         assert len(inbox.to("alexandra@example.com")) == 1  # held: quiet hours
         assert len(inbox.to("leonard@example.com")) == 1  # held: the digest
 
-        inbox.wait_for(lambda box: len(box.to("leonard@example.com")) == 2, seconds=90)
+        inbox.wait_for(lambda box: len(box.to("leonard@example.com")) == 2, seconds=DIGEST_IN)
         digest = inbox.to("leonard@example.com")[1]
         assert digest["Subject"] == "You have new notes"
         assert len(str(digest["X-Note-Ids"]).split()) == 3
         alex_kinds = Counter(kind for who, kind in kinds.values() if who == alex.id)
         assert alex_kinds == Counter(["verify", "joined", "needs", "check_in_reveal"])
-        inbox.wait_for(lambda box: len(box.to("alexandra@example.com")) == 1 + 3, seconds=120)
+        inbox.wait_for(lambda box: len(box.to("alexandra@example.com")) == 1 + 3,
+                       seconds=QUIET_FOR)
 
         arrived = inbox.note_ids()
         assert sorted(arrived) == sorted(set(arrived)) == sorted(kinds)  # each once
