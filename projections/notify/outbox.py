@@ -7,10 +7,15 @@ mark it once; the lease keeps a second sender from running at all.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
+from ledger.domain.notifications import Preferences
+from ledger.domain.weeks import zone
+from projections.notify.schedule import after_quiet_hours
 from projections.notify.store import PENDING, NotifierStore
 
 MAX_ATTEMPTS = 8
@@ -60,6 +65,24 @@ class Outbox:
                     "UPDATE {outbox} SET attempts = ?, next_attempt = ?, last_error = ?, "
                     "failed_at = ? WHERE message_id = ? AND sent_at IS NULL"),
                     (attempts, now + backoff_micros(attempts), error[:200], failed, mid))
+
+    def hold_until(self, message_ids: Sequence[str], not_before: int) -> None:
+        with self.store.write() as cursor:
+            for mid in message_ids:
+                cursor.execute(self.store.render(
+                    "UPDATE {outbox} SET not_before = ? WHERE message_id = ? "
+                    "AND sent_at IS NULL"), (not_before, mid))
+
+    def quiet_until(self, recipient: str, ledger_id: str | None, now: datetime) -> datetime:
+        """`now`, or the end of the recipient's quiet hours in that ledger's time zone
+        (a note decided late, or a sender back after a stop, still waits for them)."""
+        row = self.store.recipient(recipient)
+        ledger = self.store.ledger_row(ledger_id) if ledger_id else None
+        if row is None or ledger is None:
+            return now
+        chosen = Preferences.from_data(json.loads(row["preferences"]))
+        local = now.astimezone(zone(str(ledger["timezone"])))
+        return after_quiet_hours(local, chosen.quiet_hours).astimezone(UTC)
 
     def drop(self, message_ids: Sequence[str], now: int, reason: str) -> None:
         """Nothing may be sent (no address, not verified): kept as failed, not retried."""

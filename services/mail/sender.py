@@ -66,6 +66,11 @@ class Sender:
         if address is None or (kind not in ACCOUNT_KINDS and not address.verified):
             self.outbox.drop(ids, micros(now), "no verified address")
             return 0
+        if kind not in ACCOUNT_KINDS:
+            quiet_until = self.outbox.quiet_until(rows[0]["recipient"], rows[0]["ledger_id"], now)
+            if quiet_until > now:
+                self.outbox.hold_until(ids, micros(quiet_until))
+                return 0
         token = None
         if kind in ACCOUNT_KINDS:
             token = self.app.tokens.issue(recipient, kind).token

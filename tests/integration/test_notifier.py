@@ -20,7 +20,7 @@ from ledger.domain.exceptions import ConfigurationError, Conflict, NotFound
 from ledger.domain.notifications import Preferences
 from ledger.domain.values import SupportType, Visibility
 from ledger.infra.config import Settings
-from projections.notify.running import notifier_position, restart_at_head
+from projections.notify.running import notifier_position, notify_once, restart_at_head
 from services.mail.transport import SmtpTransport, transport_for
 from tests.e2e.conftest import free_port
 from tests.e2e.smtp import Inbox
@@ -258,3 +258,18 @@ def test_after_a_restore_the_notifier_starts_again_at_the_logs_end(
                               support_type=SupportType.EMOTIONAL)
     mailroom.deliver()
     assert [r["kind"] for r in mailroom.rows()] == ["needs"]
+
+
+def test_a_note_due_while_quiet_hours_began_waits_for_them_to_end(
+        opted_in: Couple, mailroom: Mailroom, clock: ManualClock) -> None:
+    start = (clock.now + timedelta(minutes=30)).strftime("%H:%M")  # London is UTC in March
+    end = (clock.now + timedelta(hours=2)).strftime("%H:%M")
+    opted_in.app.choose_notifications(opted_in.sam, Preferences(needs=True, quiet_from=start,
+                                                                quiet_to=end))
+    opted_in.app.express_need(opted_in.ledger_id, opted_in.alex, need="n", intensity=1,
+                              support_type=SupportType.EMOTIONAL)
+    notify_once(opted_in.app.settings)  # decided before the quiet hours: due at once
+    clock.advance(hours=1)  # ...but the sender was away until they began
+    assert mailroom.deliver() == []
+    clock.advance(hours=1, minutes=1)
+    assert [m["To"] for m in mailroom.deliver()] == ["sam@example.com"]
