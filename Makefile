@@ -3,13 +3,14 @@ VENV   ?= .venv
 PYTHON ?= python3
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
-# axe-core, which the browser tests inject into Chromium pages (tests/browser/a11y.py):
-# pinned in .tools/package-lock.json, installed from npm into .tools/node_modules
+# axe-core, which the browser tests inject into Chromium pages (tests/browser/a11y.py), and
+# Lighthouse (tests/browser/test_lighthouse.py): pinned in .tools/package-lock.json,
+# installed from npm into .tools/node_modules
 AXE    := .tools/node_modules/axe-core/axe.min.js
 PYTEST_ARGS ?=
 PORT ?= 8000
 
-.PHONY: install run test test-fast lint bench bench-quick soak clean
+.PHONY: install run test test-fast lint lighthouse bench bench-quick soak clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +38,12 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check ledger projections services web bench tests deploy
 	$(VENV)/bin/mypy
+
+## lighthouse: Lighthouse (desktop preset, Debian's Chromium) on the landing page and the
+## demo couple's home: accessibility 100, best practices and performance >= 95; reports in
+## var/screenshots/lighthouse/ (`make test` runs it too)
+lighthouse: install
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS) tests/browser/test_lighthouse.py
 
 ## bench: every benchmark at full scale (about 15 minutes); writes bench/RESULTS.md.
 ## Needs wrk (Debian package) and uses the local PostgreSQL when it is up.

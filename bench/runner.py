@@ -13,7 +13,7 @@ from bench.context import BenchContext
 from bench.results import Result, print_table, write_results
 from bench.workspace import postgres_available
 
-CASES = ("http_appends", "ceiling", "rebuild", "reads", "freshness", "export")
+CASES = ("http_appends", "ceiling", "floor", "rebuild", "reads", "freshness", "export")
 RESULTS = Path(__file__).with_name("RESULTS.md")
 NOTES = Path(__file__).with_name("NOTES.md")
 

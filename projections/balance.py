@@ -12,7 +12,7 @@ from ledger.domain.weeks import week_of, week_start
 from projections.base import LedgerProjection
 from projections.encoding import micros, recorded
 from projections.views.balance import BalanceStore
-from projections.views.base import RowChange
+from projections.views.batching import RowChange
 
 
 class BalanceProjection(LedgerProjection[BalanceStore]):

@@ -26,7 +26,9 @@ from eventsourcing.projection import Projection
 
 from ledger.domain.ledger import Ledger
 from projections.encoding import dumps, micros
-from projections.views.base import RowChange, ViewStore
+from projections.views.base import ViewStore
+from projections.views.batching import RowChange
+from projections.views.generations import ViewUpgrading
 
 TView = TypeVar("TView", bound=ViewStore)
 # The database or the code is at fault, not the event: stop and retry, skip nothing.
@@ -45,10 +47,11 @@ class LedgerProjection(Projection[TView], Generic[TView]):  # type: ignore[type-
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         """Applies one event; an event this view cannot apply becomes a dead letter
         (kept, counted, retried by a rebuild) instead of stopping every couple's views.
-        Infrastructure errors still stop the runner: nothing is skipped for them."""
+        Infrastructure errors still stop the runner: nothing is skipped for them, nor
+        when the view serving is of another shape than this code writes."""
         try:
             self.view.apply(self.changes_for(domain_event, tracking.notification_id), tracking)
-        except INFRASTRUCTURE:
+        except (*INFRASTRUCTURE, ViewUpgrading):
             raise
         except Exception as error:
             if isinstance(error, IntegrityError) and self.view.has_tracking_id(  # type: ignore[attr-defined]

@@ -120,3 +120,13 @@ def without_sealed(data: Any) -> Any:
 
 def dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def joined(first: str, second: str) -> str:
+    """Two encoded JSON objects with no key in common as one, without encoding the
+    second again (an entry's sealed texts, the bulk of a rebuild's JSON)."""
+    if second == "{}":
+        return first
+    if first == "{}":
+        return second
+    return f"{first[:-1]},{second[1:]}"

@@ -13,7 +13,7 @@ from ledger.domain.values import Visibility
 from ledger.domain.weeks import week_start
 from projections.base import LedgerProjection
 from projections.encoding import dumps, event_data, micros, recorded
-from projections.views.base import RowChange
+from projections.views.batching import RowChange
 from projections.views.history import HistoryStore
 
 SECRETS = frozenset({"invite_hash", "token_hash"})  # never shown, not even to partners

@@ -1,8 +1,10 @@
 """Following the log, rebuilding views, and waiting for a view to catch up.
 
 `project` runs the library's ProjectionRunner for each projection (the library's
-LISTEN/NOTIFY subscription on PostgreSQL, our polling one on SQLite). `rebuild`
-drops a view and replays the log in large batches through the same handlers.
+LISTEN/NOTIFY subscription on PostgreSQL, our polling one on SQLite), standing by
+for a view whose serving generation this code does not write. `rebuild` drops a
+view and replays the log in large batches through the same handlers (online.py
+builds a new generation beside the serving one instead).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from projections.leases import leases_for
 from projections.timeline import TimelineProjection
 from projections.views.balance import PostgresBalanceView, SQLiteBalanceView
 from projections.views.base import ViewStore
+from projections.views.generations import ViewUpgrading
 from projections.views.history import PostgresHistoryView, SQLiteHistoryView
 from projections.views.timeline import PostgresTimelineView, SQLiteTimelineView
 
@@ -55,6 +58,7 @@ PROJECTIONS: dict[str, ProjectionKind] = {
 }
 
 Progress = Callable[[str, int, int], None]
+Rebuild = Callable[[Settings, list[str], Progress | None], object]
 
 
 def open_view(settings: Settings, name: str,
@@ -65,10 +69,12 @@ def open_view(settings: Settings, name: str,
     return factory.tracking_recorder(kinds[name].view_class(settings))
 
 
-def migrate_views(settings: Settings, progress: Progress | None = None) -> list[str]:
+def migrate_views(settings: Settings, progress: Progress | None = None,
+                  rebuild_stale: Rebuild | None = None, keep_stale: bool = False) -> list[str]:
     """Creates every view's tables (run once per deployment, like the event store's),
-    and rebuilds from the log each view whose rows are of an older shape than its
-    code reads. Answers the views it rebuilt."""
+    and rebuilds from the log (by `rebuild_stale`, default `rebuild`) each view
+    whose rows are of another shape than its code reads, unless `keep_stale`.
+    Answers the views found stale."""
     creating = settings.with_changes(create_tables=True)
     stale = []
     for name in PROJECTIONS:
@@ -84,8 +90,8 @@ def migrate_views(settings: Settings, progress: Progress | None = None) -> list[
         view.mark_version()
         view.datastore.close()
     older = [name for name in stale if name not in fresh]
-    if older:
-        rebuild(creating, older, progress)
+    if older and not keep_stale:
+        (rebuild_stale or rebuild)(creating, older, progress)
     return older
 
 
@@ -122,10 +128,11 @@ def rebuild(settings: Settings, names: Iterable[str], progress: Progress | None 
         end = log.recorder.max_notification_id() or 0
         for name in names:
             view = open_view(settings, name)
+            view.pinned = view.serving().number  # whatever shape it had before
             view.drop(APP_NAME)
             projection = PROJECTIONS[name].projection(view)
             replayed[name] = replay(log, projection, view, end, batch,
-                                    _reporter(progress, name, end))
+                                    reporter(progress, name, end))
             view.mark_version()
             view.datastore.close()
     finally:
@@ -133,7 +140,7 @@ def rebuild(settings: Settings, names: Iterable[str], progress: Progress | None 
     return replayed
 
 
-def _reporter(progress: Progress | None, name: str, end: int) -> Callable[[int], object]:
+def reporter(progress: Progress | None, name: str, end: int) -> Callable[[int], object]:
     def report(done: int) -> None:
         if progress is not None:
             progress(name, done, end)
@@ -155,11 +162,11 @@ def log_batches(log: LedgerLog, after: int = 0, stop: int | None = None,
 
 
 def replay(log: LedgerLog, projection: LedgerProjection[Any], view: Any, end: int, batch: int,
-           progress: Callable[[int], object]) -> int:
+           progress: Callable[[int], object], after: int = 0) -> int:
     """Applies the log in large batches; a batch with an event the view cannot apply
     is applied again one event at a time, so only that event becomes a dead letter."""
     count = 0
-    for notifications in log_batches(log, stop=end, batch=batch):
+    for notifications in log_batches(log, after=after, stop=end, batch=batch):
         events = [(log.mapper.to_domain_event(n), n.id) for n in notifications]
         position = notifications[-1].id
         try:
@@ -227,32 +234,50 @@ def project(settings: Settings, stop: threading.Event,
             names: Iterable[str] = PROJECTIONS,
             kinds: Mapping[str, ProjectionKind] = PROJECTIONS) -> None:
     """Runs each projection whose lease this process holds until `stop` is set,
-    standing by for the others (another projector is active for them) and taking
-    over when their holder dies. A runner's error stops them all and is raised
-    (the supervisor restarts the projector)."""
+    standing by for the others (another projector is active for them, or the
+    generation serving is of a shape this code does not write) and taking over
+    when that changes. A runner's error stops them all and is raised (the
+    supervisor restarts the projector)."""
     leases = leases_for(settings, names)
+    probes = {name: open_view(settings, name, kinds) for name in leases}
     active: dict[str, tuple[ExitStack, ProjectionRunner[Any, Any]]] = {}
-    checked = time.monotonic()
+    checked = polled = 0.0
     try:
         while not stop.is_set():
-            for name, lease in leases.items():
-                if name not in active and lease.try_acquire():
-                    logger.info("projection %s: this projector is active", name)
-                    active[name] = _start(settings, name, kinds[name])
+            if time.monotonic() - polled >= STANDBY_POLL_SECONDS or not active:
+                polled = time.monotonic()
+                for name, lease in leases.items():
+                    if name not in active and probes[name].readable() and lease.try_acquire():
+                        logger.info("projection %s: this projector is active", name)
+                        active[name] = _start(settings, name, kinds[name])
             if time.monotonic() - checked >= LEASE_CHECK_SECONDS:
                 checked = time.monotonic()
                 for name in [n for n in active if not leases[n].held()]:
                     logger.warning("projection %s: lease lost; standing by", name)
                     active.pop(name)[0].close()
+                for name in [n for n in active if not probes[n].readable()]:
+                    _stand_by(name, active, leases[name])
             if not active:
                 stop.wait(STANDBY_POLL_SECONDS)
-            for _, runner in list(active.values()):
-                runner.run_forever(timeout=0.05)  # re-raises a runner's error
+            for name, (_, runner) in list(active.items()):
+                try:
+                    runner.run_forever(timeout=0.05)  # re-raises a runner's error
+                except ViewUpgrading:
+                    _stand_by(name, active, leases[name])
     finally:
         for stack, _ in active.values():
             stack.close()
         for lease in leases.values():
             lease.release()
+        for probe in probes.values():
+            probe.datastore.close()
+
+
+def _stand_by(name: str, active: dict[str, tuple[ExitStack, Any]], lease: Any) -> None:
+    """Another shape serves now: a projector of the code that writes it takes over."""
+    logger.warning("projection %s: its view serves another shape; standing by", name)
+    active.pop(name)[0].close()
+    lease.release()
 
 
 def _start(settings: Settings, name: str,

@@ -11,8 +11,8 @@ from ledger.domain.ledger import Ledger
 from ledger.domain.values import Visibility
 from ledger.domain.weeks import week_start
 from projections.base import LedgerProjection
-from projections.encoding import dumps, micros, recorded, to_data
-from projections.views.base import RowChange
+from projections.encoding import dumps, joined, micros, recorded, to_data
+from projections.views.batching import RowChange
 from projections.views.timeline import TimelineStore
 
 
@@ -116,6 +116,6 @@ class TimelineProjection(LedgerProjection[TimelineStore]):
         row.update(fields)
         original = {name: row[name] for name in ("support_type", "intensity", "recurring",
                                                   "occurred_at", "adequacy", "felt_supported")}
-        row["original"] = dumps({**original, **texts,
-                                 "visibility": "private" if private else "shared"})
+        original["visibility"] = "private" if private else "shared"
+        row["original"] = joined(dumps(original), row["texts"])
         return RowChange("entry", row)

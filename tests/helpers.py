@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from ledger.app.application import LedgerApplication
@@ -77,3 +78,11 @@ class MemoryKeyTable:
 
     def wrapped_key_ids(self, prefix: str, suffix: str) -> list[str]:
         return [k for k in self.rows if k.startswith(prefix) and k.endswith(suffix)]
+
+
+def got(client: Any, path: str, **kwargs: Any) -> Any:
+    """The answer, read whole and closed (a file sent is open until then)."""
+    answer = client.get(path, **kwargs)
+    answer.get_data()
+    answer.close()
+    return answer

@@ -13,8 +13,9 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ledger.infra.config import Settings
-from web import ops
+from web import ops, shell
 from web.api import register_api
+from web.compression import register_compression
 from web.errors import register_errors
 from web.http import register_http
 from web.kinds import check_kinds_served
@@ -51,7 +52,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_http(app)
     register_metrics(app)
     app.register_blueprint(ops.blp)
+    app.register_blueprint(shell.blp)
     register_api(app)
     register_pages(app)
     register_errors(app)
+    register_compression(app)  # registered last, so it runs first of the after-request hooks
     return app

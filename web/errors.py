@@ -88,7 +88,7 @@ def register_errors(app: Flask) -> None:
         if isinstance(error, RateLimited):
             headers["Retry-After"] = str(error.retry_after)
         if isinstance(error, NotReady):
-            headers["Retry-After"] = "1"
+            headers["Retry-After"] = str(getattr(error, "retry_after", 1))
         if isinstance(error, Unauthenticated):
             headers["WWW-Authenticate"] = 'Bearer realm="ebbflow"'
         errors = error.errors if isinstance(error, Invalid) else None

@@ -14,6 +14,7 @@ from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge, Uns
 
 from ledger.domain.exceptions import NotFound as LedgerNotFound
 from ledger.domain.exceptions import Unauthenticated
+from ledger.infra.sealing import KeyRing
 from web.ratelimit import IMPORTS
 from web.services import services
 
@@ -29,6 +30,8 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 def register_http(app: Flask) -> None:
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     app.before_request(assign_request_id)
+    app.before_request(KeyRing.remember_keys)
+    app.teardown_request(lambda _error: KeyRing.forget_keys())
     app.before_request(api_gate)
     app.after_request(secure_headers)
 
@@ -109,7 +112,10 @@ def secure_headers(response: Response) -> Response:
     response.headers["X-Request-ID"] = getattr(g, "request_id", "")
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # Never to another site; to this one, yes: Flask-WTF refuses a form posted over HTTPS
+    # without a same-origin Referer (WTF_CSRF_SSL_STRICT), and "no-referrer" made every
+    # page form (and the offline queue's sends) fail with 400 in production.
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     response.headers["Permissions-Policy"] = "geolocation=(), camera=(), microphone=()"

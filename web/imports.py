@@ -25,13 +25,14 @@ from projections.export.chain import verify
 from projections.scope import SECTIONS
 from web.api import schemas
 from web.api.fields import Name, StrictBoolean, Text, UTCDateTime
+from web.api.schemas.base import PlainSchema
 from web.messages import flatten
 
 LEDGER_EVENTS = frozenset(name for name, value in vars(Ledger).items()
                           if isinstance(value, type) and issubclass(value, Ledger.Event))
 
 
-class ExportedEvent(Schema):
+class ExportedEvent(PlainSchema):
     """An event as an export writes it; its data is checked by its type's schema."""
 
     position = fields.Integer(required=True, strict=True)
@@ -47,7 +48,7 @@ class ExportedEvent(Schema):
     hash = fields.String()
 
 
-class ImportedOpened(Schema):
+class ImportedOpened(PlainSchema):
     class Meta:
         unknown = EXCLUDE  # the original ledger's invite: not part of its history
 
@@ -84,7 +85,7 @@ class ImportedAcknowledgement(schemas.AcknowledgementIn):
     care_id = fields.UUID(required=True)
 
 
-class ImportedResolution(Schema):
+class ImportedResolution(PlainSchema):
     need_id = fields.UUID(required=True)
     note = Text(allow_none=True)
 
@@ -106,13 +107,13 @@ class ImportedChanges(schemas.ChangesIn):
     text = Text(allow_none=True)
 
 
-class ImportedAmendment(Schema):
+class ImportedAmendment(PlainSchema):
     entry_id = fields.UUID(required=True)
     changes = fields.Nested(ImportedChanges, required=True)
     reason = Text(required=True, allow_none=True)
 
 
-class ImportedRetraction(Schema):
+class ImportedRetraction(PlainSchema):
     entry_id = fields.UUID(required=True)
     reason = Text(required=True, allow_none=True)
 
@@ -126,7 +127,7 @@ DATA_SCHEMAS: dict[str, Schema] = {
 }
 
 
-class ExportedPartner(Schema):
+class ExportedPartner(PlainSchema):
     class Meta:
         unknown = EXCLUDE
 

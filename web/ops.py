@@ -1,8 +1,9 @@
 """Operational endpoints: liveness, readiness and metrics.
 
-/healthz: the process answers. /readyz: the pages render, the database answers and
-every view is within EBBFLOW_READY_MAX_LAG events of the log (else 503 naming the
-reasons); its detail names each dead letter (an event a view passed over).
+/healthz: the process answers. /readyz: the pages render, the database answers,
+every view serving is of the shape this code reads and within EBBFLOW_READY_MAX_LAG
+events of the log (else 503 naming the reasons); its detail names each dead letter
+(an event a view passed over).
 /metrics: Prometheus text; behind EBBFLOW_METRICS_TOKEN when that is set (and
 nginx.conf keeps it off the public side in any case).
 """
@@ -59,6 +60,7 @@ def readyz() -> Response:
         return unready([*reasons, f"the database is unreachable ({type(error).__name__})"])
     reasons += [f"projection {name} is {head - at} events behind the log (bound {bound})"
                 for name, at in views.items() if head - at > bound]
+    reasons += shapes_unreadable()
     if reasons:
         return unready(reasons)
     return jsonify({"status": "ready", "log_position": head, "projections": views,
@@ -73,6 +75,18 @@ def notifier(head: int) -> dict[str, object]:
                 "outbox": services().mail.counts()}
     except Exception as error:  # no notifier tables (not migrated): named, not fatal
         return {"error": type(error).__name__}
+
+
+def shapes_unreadable() -> list[str]:
+    """Views serving rows of another shape than this code reads: their readers get
+    503 until `ebbflow rebuild --online VIEW` has switched them."""
+    reasons = []
+    for name, view in services().reads.views.items():
+        stored = view.stored_version()
+        if stored != view.SCHEMA_VERSION:
+            reasons.append(f"view {name} is at version {stored}, this code reads version "
+                           f"{view.SCHEMA_VERSION} (ebbflow rebuild --online {name})")
+    return reasons
 
 
 def dead_letters() -> dict[str, list[dict[str, object]]]:

@@ -14,7 +14,7 @@ from bench.results import Result
 from bench.serving import ebbflow_serve, make_couples
 from bench.workspace import workspace
 
-TARGETS_MS = {"sqlite": 60, "postgres": 20}
+TARGETS_MS = {"sqlite": 60, "postgres": 15}
 NEED: dict[str, str | int] = {"need": "to be heard tonight", "intensity": 2,
                               "support_type": "emotional"}
 

@@ -19,6 +19,14 @@ class Conflict(LedgerError):
     """Conflicts with the current state of the ledger (409)."""
 
 
+class AlreadyJoined(Conflict):
+    """Joining a ledger the actor is already a partner of (409)."""
+
+
+class NoRoom(Conflict):
+    """Joining a ledger that already has its two partners (409)."""
+
+
 class PreconditionFailed(LedgerError):
     """The ledger is no longer at the version the caller expected (412)."""
 

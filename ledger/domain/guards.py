@@ -9,7 +9,7 @@ from uuid import UUID
 
 from ledger.domain.aggregate import is_importing
 from ledger.domain.entries import Entry, Flag, Share
-from ledger.domain.exceptions import Conflict, Invalid, NotAllowed, NotFound
+from ledger.domain.exceptions import AlreadyJoined, Conflict, Invalid, NoRoom, NotAllowed, NotFound
 from ledger.domain.values import (
     FELT_SUPPORTED_RANGE,
     INTENSITY_RANGE,
@@ -117,11 +117,11 @@ class LedgerGuards:
     def check_has_room(self) -> None:
         """Someone may still join: a free place, or a placeholder to claim."""
         if len(self.partners) >= MAX_PARTNERS and not self.placeholders:
-            raise Conflict("this ledger already has two partners")
+            raise NoRoom("this ledger already has two partners")
 
     def check_has_free_place(self) -> None:
         if len(self.partners) >= MAX_PARTNERS:
-            raise Conflict("this ledger already has two partners")
+            raise NoRoom("this ledger already has two partners")
 
     def check_invite(self, invite_hash: str, now: datetime) -> None:
         if (self.is_erased or self.invite_hash is None or self.invite_expires_at is None
@@ -131,9 +131,9 @@ class LedgerGuards:
 
     def check_can_join(self, actor: UUID) -> None:
         if actor.hex in self.partners:
-            raise Conflict("you are already a partner in this ledger")
+            raise AlreadyJoined("you are already a partner in this ledger")
         if len(self.partners) >= MAX_PARTNERS and not self.placeholders:
-            raise Conflict("this ledger already has two partners")
+            raise NoRoom("this ledger already has two partners")
 
     def check_other_partner(self, actor: UUID) -> UUID:
         """The receiver of care: the other partner, who must have joined and stayed."""

@@ -219,7 +219,9 @@ def postgres_env(url: str) -> dict[str, str]:
         "POSTGRES_MAX_OVERFLOW": query.get("max_overflow", ["10"])[0],
         "POSTGRES_LOCK_TIMEOUT": "10",
         "POSTGRES_CONNECT_TIMEOUT": "10",
-        "POSTGRES_PRE_PING": "y",
+        # No ping per checkout (a round trip each): a connection the server dropped
+        # fails its statement, the pool discards it, and the statement is retried.
+        "POSTGRES_PRE_PING": "n",
         "APPLICATION_RECORDER_TOPIC": "ledger.infra.stores.postgres:PostgresLedgerRecorder",
     }
     if "schema" in query:

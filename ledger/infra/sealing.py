@@ -15,6 +15,7 @@ import hmac
 import logging
 import os
 from collections.abc import Collection
+from contextvars import ContextVar
 from typing import Protocol, runtime_checkable
 from uuid import UUID
 
@@ -33,6 +34,7 @@ NONCE_BYTES = 12
 INDEX_KEY_ID = "instance:index-hmac"
 SIGNING_KEY_ID = "instance:signing-ed25519"
 SEALED_VERSION = 2
+_REMEMBERED: ContextVar[dict[str, bytes] | None] = ContextVar("remembered_keys", default=None)
 logger = logging.getLogger(__name__)
 
 
@@ -95,9 +97,24 @@ class KeyRing:
         if not self._store.get_wrapped_keys([key_id]):
             self._store.insert_wrapped_key(key_id, self._wrap(key_id, AESGCM.generate_key(256)))
 
+    @staticmethod
+    def remember_keys() -> None:
+        """From here until `forget_keys()` (one web request): each key is read and
+        unwrapped once, not once per use (sealing the words, then opening them for
+        the reply). Each request starts afresh, so an erasure made in another process
+        holds from the next request on."""
+        _REMEMBERED.set({})
+
+    @staticmethod
+    def forget_keys() -> None:
+        _REMEMBERED.set(None)
+
     def destroy(self, key_id: str) -> bool:
         """Journaled first: a crash in between leaves the erasure to re-apply, never an
         erasure that a restored backup could undo unnoticed."""
+        remembered = _REMEMBERED.get()
+        if remembered is not None:
+            remembered.pop(key_id, None)
         if self._journal is not None:
             self._journal.record(key_id)
         return self._store.delete_wrapped_key(key_id)
@@ -179,8 +196,15 @@ class KeyRing:
         return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
     def _unwrap_many(self, key_ids: Collection[str]) -> dict[str, bytes]:
-        wrapped = self._store.get_wrapped_keys(key_ids)
-        return {key_id: self._unwrap(key_id, blob) for key_id, blob in wrapped.items()}
+        remembered = _REMEMBERED.get()
+        wanted = key_ids if remembered is None else \
+            [key_id for key_id in key_ids if key_id not in remembered]
+        wrapped = self._store.get_wrapped_keys(wanted) if wanted else {}
+        keys = {key_id: self._unwrap(key_id, blob) for key_id, blob in wrapped.items()}
+        if remembered is None:
+            return keys
+        remembered.update(keys)
+        return {key_id: remembered[key_id] for key_id in key_ids if key_id in remembered}
 
     def _wrap(self, key_id: str, raw: bytes) -> bytes:
         nonce = os.urandom(NONCE_BYTES)

@@ -25,7 +25,7 @@ from projections.notify.decide import (
 from projections.notify.outbox import message_id
 from projections.notify.schedule import schedule
 from projections.notify.store import NotifierStore
-from projections.views.base import RowChange
+from projections.views.batching import RowChange
 
 DIGEST_TIME = time(8, 0)  # the default; `ebbflow notify` passes the instance's setting
 
@@ -33,7 +33,7 @@ DIGEST_TIME = time(8, 0)  # the default; `ebbflow notify` passes the instance's 
 class NotifierProjection(LedgerProjection[NotifierStore]):
     name = "notifier"
     digest_time = DIGEST_TIME
-    sending = True  # False: learn who is who from old events, decide nothing (running.py)
+    _learned: int | None = None  # events up to here teach, decide nothing (store.py)
 
     @singledispatchmethod
     def changes_for(self, event: Any, position: int) -> list[RowChange]:
@@ -99,7 +99,9 @@ class NotifierProjection(LedgerProjection[NotifierStore]):
 
     def messages(self, candidates: list[Candidate], event: Any,
                  position: int) -> list[RowChange]:
-        if not self.sending:
+        if self._learned is None:
+            self._learned = self.view.learned_until()
+        if position <= self._learned:
             return []
         at = event.timestamp
         changes = []

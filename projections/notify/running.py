@@ -8,6 +8,7 @@ from datetime import time
 from typing import Any
 
 from ledger.infra.config import APP_NAME, Settings
+from ledger.infra.log import LedgerLog
 from projections.notify.projection import NotifierProjection
 from projections.notify.store import PostgresNotifierView, SQLiteNotifierView
 from projections.runner import ProjectionKind, catch_up, open_view, position_of, project
@@ -15,11 +16,11 @@ from projections.runner import ProjectionKind, catch_up, open_view, position_of,
 NAME = "notifier"
 
 
-def notifier_kind(settings: Settings, sending: bool = True) -> ProjectionKind:
+def notifier_kind(settings: Settings) -> ProjectionKind:
     """The notifier's projection, told the instance's digest time."""
     digest_time = time.fromisoformat(settings.digest_time)
     projection = type("NotifierProjection", (NotifierProjection,),
-                      {"digest_time": digest_time, "name": NAME, "sending": sending})
+                      {"digest_time": digest_time, "name": NAME})
     return ProjectionKind(projection, SQLiteNotifierView, PostgresNotifierView)
 
 
@@ -35,28 +36,36 @@ def migrate_notifier(settings: Settings) -> None:
     creating = settings.with_changes(create_tables=True)
     view = open_notifier(creating)
     try:
-        new = view.stored_version() != view.SCHEMA_VERSION
+        if view.stored_version() == view.SCHEMA_VERSION:
+            return
+        view.learn_until(_head(creating))
+        view.mark_version()
     finally:
         view.datastore.close()
-    if new:
-        catch_up(creating, [NAME], {NAME: notifier_kind(settings, sending=False)})
-        view = open_notifier(creating)
-        try:
-            view.mark_version()
-        finally:
-            view.datastore.close()
+    catch_up(creating, [NAME], {NAME: notifier_kind(settings)})
 
 
 def restart_at_head(settings: Settings) -> None:
-    """After a restore the log is older than the notifier's position: it starts again
-    at the restored head (what the restored events caused was sent, or is moot now),
-    or it would pass over every event until the log grew back to where it was."""
-    view = open_notifier(settings.with_changes(create_tables=True))
+    """After a restore the log is older than the notifier's position: it learns the
+    restored log again and follows it from its end (what the restored events caused
+    was sent, or is moot now); else it would pass over every event until the log
+    grew back to where it was."""
+    creating = settings.with_changes(create_tables=True)
+    view = open_notifier(creating)
     try:
-        view.drop(APP_NAME)  # its version goes too: migrate_notifier takes it as new
+        view.drop(APP_NAME)
+        view.learn_until(_head(creating))
     finally:
         view.datastore.close()
-    migrate_notifier(settings)
+    catch_up(creating, [NAME], {NAME: notifier_kind(settings)})
+
+
+def _head(settings: Settings) -> int:
+    log = LedgerLog(env=settings.eventsourcing_env())
+    try:
+        return int(log.recorder.max_notification_id() or 0)
+    finally:
+        log.close()
 
 
 def notify(settings: Settings, stop: threading.Event) -> None:

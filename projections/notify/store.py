@@ -19,8 +19,9 @@ PENDING = "sent_at IS NULL AND failed_at IS NULL"
 
 
 class NotifierStore(ViewStore):
+    NAME = "notifier"
     TABLES: ClassVar[tuple[str, ...]] = ("outbox", "recipients", "paused", "departed",
-                                         "checkins")
+                                         "checkins", "learned")
     DDL: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS {outbox} (message_id TEXT PRIMARY KEY, "
         "source TEXT NOT NULL, recipient TEXT NOT NULL, ledger_id TEXT, kind TEXT NOT NULL, "
@@ -37,6 +38,7 @@ class NotifierStore(ViewStore):
         "NULL, PRIMARY KEY (ledger_id, partner))",
         "CREATE TABLE IF NOT EXISTS {checkins} (ledger_id TEXT NOT NULL, week TEXT NOT NULL, "
         "partner TEXT NOT NULL, PRIMARY KEY (ledger_id, week, partner))",
+        "CREATE TABLE IF NOT EXISTS {learned} (position BIGINT NOT NULL)",
     )
     SCHEMA_VERSION: ClassVar[int] = 1
 
@@ -91,7 +93,19 @@ class NotifierStore(ViewStore):
         self.run(cursor, "INSERT INTO {checkins} (ledger_id, week, partner) VALUES (?, ?, ?) "
                  "ON CONFLICT DO NOTHING", (ledger_id, week, partner))
 
+    def learn_until(self, position: int) -> None:
+        """Events up to `position` teach the notifier who is who but send nothing:
+        they happened before it existed (or before a restore). Kept in the view, so a
+        notifier killed while learning still sends nothing for them."""
+        with self.write(check=False) as cursor:
+            self.run(cursor, "DELETE FROM {learned}")
+            self.run(cursor, "INSERT INTO {learned} (position) VALUES (?)", (position,))
+
     # ------------------------------------------------------------- the notifier reads
+
+    def learned_until(self) -> int:
+        rows = self.query("SELECT MAX(position) AS position FROM {learned}")
+        return int(rows[0]["position"] or 0) if rows else 0
 
     def recipient(self, account_id: str) -> Any:
         rows = self.query("SELECT preferences, verified, deleted FROM {recipients} "

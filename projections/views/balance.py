@@ -20,6 +20,7 @@ BUCKET_COUNTS = ("care", "quiet", *SUPPORT_TYPES, "needs")
 
 
 class BalanceStore(ViewStore):
+    NAME = "balance"
     TABLES: ClassVar[tuple[str, ...]] = ("buckets", "needs", "care", "acks", "checkins")
     DDL: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS {buckets} (ledger_id TEXT NOT NULL, week TEXT NOT NULL, "
@@ -50,20 +51,36 @@ class BalanceStore(ViewStore):
 
     # ------------------------------------------------------------------ writes
 
-    def op_need(self, cursor: Any, **row: Any) -> None:
-        self.run(cursor, "INSERT INTO {needs} (need_id, ledger_id, author, owner, occurred_at, "
-                 "week) VALUES (?, ?, ?, ?, ?, ?)",
-                 [row[c] for c in ("need_id", "ledger_id", "author", "owner", "occurred_at",
-                                   "week")])
-        self.bump(cursor, row["ledger_id"], row["week"], row["author"], row["owner"], needs=1)
+    INSERTS: ClassVar[dict[str, tuple[str, tuple[str, ...]]]] = {
+        "need": ("needs", ("need_id", "ledger_id", "author", "owner", "occurred_at", "week")),
+        "care": ("care", ("care_id", "ledger_id", "giver", "owner", "occurred_at", "week",
+                          "support_type", "quiet", "in_response_to")),
+        "ack": ("acks", ("ack_id", "ledger_id", "care_id", "author", "adequacy",
+                         "recorded_at")),
+        "checkin": ("checkins", ("entry_id", "ledger_id", "author", "week", "week_start",
+                                 "felt_supported")),
+    }
 
-    def op_care(self, cursor: Any, **row: Any) -> None:
-        self.run(cursor, "INSERT INTO {care} (care_id, ledger_id, giver, owner, occurred_at, "
-                 "week, support_type, quiet, in_response_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 [row[c] for c in ("care_id", "ledger_id", "giver", "owner", "occurred_at",
-                                   "week", "support_type", "quiet", "in_response_to")])
-        self.bump(cursor, row["ledger_id"], row["week"], row["giver"], row["owner"],
-                  **self.care_counts(row["support_type"], row["quiet"]))
+    def counted(self, op: str, row: dict[str, Any]) -> list[tuple[tuple[str, ...],
+                                                                  dict[str, int]]]:
+        """A need or care adds to its week's bucket for its author and owner."""
+        if op == "need":
+            return [((row["ledger_id"], row["week"], row["author"], row["owner"]),
+                     {"needs": 1})]
+        if op == "care":
+            return [((row["ledger_id"], row["week"], row["giver"], row["owner"]),
+                     self.care_counts(row["support_type"], row["quiet"]))]
+        return []
+
+    def write_sums(self, cursor: Any, sums: dict[tuple[str, ...], dict[str, int]]) -> None:
+        """One upsert per bucket for the whole batch, all counters at once."""
+        updates = ", ".join(f"{c} = b.{c} + excluded.{c}" for c in BUCKET_COUNTS)
+        statement = ("INSERT INTO {buckets} AS b (ledger_id, week, partner, owner, "  # noqa: S608
+                     f"{', '.join(BUCKET_COUNTS)}) VALUES (?, ?, ?, ?, "
+                     f"{', '.join('?' * len(BUCKET_COUNTS))}) "
+                     f"ON CONFLICT (ledger_id, week, partner, owner) DO UPDATE SET {updates}")
+        cursor.executemany(self.render(statement), [
+            [*key, *(deltas.get(c, 0) for c in BUCKET_COUNTS)] for key, deltas in sums.items()])
 
     def op_need_status(self, cursor: Any, need_id: str, column: str, at: int) -> None:
         if column in ("met_at", "withdrawn_at"):

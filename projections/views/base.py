@@ -5,32 +5,29 @@ Each view class lists its DDL and SQL once, with `{table}` names and `?`
 placeholders; the SQLite and PostgreSQL bases render them for their dialect.
 On SQLite a view lives in its own file (the library's tracking table there is
 not named per projection); on PostgreSQL its tables are prefixed with its name.
+Each transaction resolves the view's serving generation (generations.py) first.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import OperationalError, ProgrammingError, Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
-from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
+from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder, SQLiteTransaction
 from psycopg.sql import SQL, Composed, Identifier
 
-
-@dataclass(frozen=True)
-class RowChange:
-    """One operation of a view, named after its `op_<name>` method."""
-
-    op: str
-    args: dict[str, Any] = field(default_factory=dict)
+from projections.views.batching import Batching, RowChange
+from projections.views.few_round_trips import FewerRoundTrips
+from projections.views.generations import REGISTRY_DDL, Generations, with_generation_indexes
 
 
-class ViewStore(ABC):
+class ViewStore(Batching, Generations, ABC):
     """The dialect-neutral half of a view; mixed with a backend base below."""
 
     TABLES: ClassVar[tuple[str, ...]] = ()
@@ -42,85 +39,80 @@ class ViewStore(ABC):
     DEAD_LETTERS_DDL = "CREATE TABLE IF NOT EXISTS {dead_letters} (position BIGINT PRIMARY " \
                        "KEY, error TEXT NOT NULL, recorded_at BIGINT NOT NULL)"
     SCHEMA_DDL = "CREATE TABLE IF NOT EXISTS {schema_version} (version INTEGER NOT NULL)"
-    # Raised whenever a view's tables or rows change shape: `ebbflow migrate` rebuilds a
-    # view whose stored version is older. 2: dead letters; history's entry_at.
+    # Raised whenever a view's tables or rows change shape: processes of this code do
+    # not serve an older one; `ebbflow rebuild --online` (or `migrate`) builds it again
+    # beside the old. 2: dead letters; history's entry_at.
     SCHEMA_VERSION: ClassVar[int] = 2
     datastore: Any
-    _rendered: dict[str, str]
+    _rendered: dict[tuple[int, str], str]
 
     @abstractmethod
-    def table_name(self, name: str) -> str:
+    def table_name(self, name: str, generation: int = 1) -> str:
         """The real name of one of this view's tables in this backend."""
+
+    @abstractmethod
+    def registry_name(self) -> str:
+        """The table naming each view's serving generation."""
 
     @abstractmethod
     def in_dialect(self, statement: str) -> str:
         """The statement with this backend's placeholders."""
 
     @abstractmethod
-    def drop(self, application_name: str) -> None:
-        """Drops the view's tables and position, then creates them empty."""
+    def forget_position(self, cursor: Any, key: str) -> None:
+        """Deletes one generation's tracking record."""
 
-    def begin_write(self, cursor: Any) -> None:  # noqa: B027 - most backends need nothing
+    def begin_write(self, cursor: Any) -> None:
         """Per-transaction settings a backend needs before writing."""
 
     def render(self, text: str) -> str:
-        rendered = self._rendered.get(text)
+        generation = self.generation_in_use()
+        rendered = self._rendered.get((generation, text))
         if rendered is None:
-            names = {name: self.table_name(name) for name in self.all_tables()}
-            rendered = self.in_dialect(text.format(**names))
-            self._rendered[text] = rendered
+            names = {name: self.table_name(name, generation) for name in self.all_tables()}
+            names["generations"] = self.registry_name()
+            rendered = self.in_dialect(with_generation_indexes(text.format(**names),
+                                                               generation))
+            self._rendered[(generation, text)] = rendered
         return rendered
 
-    @contextmanager
-    def write(self) -> Iterator[Any]:
-        with self.datastore.transaction(commit=True) as cursor:
-            self.begin_write(cursor)
-            yield cursor
+    def transaction(self, *, commit: bool) -> Any:
+        return self.datastore.transaction(commit=commit)
 
     @contextmanager
-    def read(self) -> Iterator[Any]:
+    def write(self, check: bool = True) -> Iterator[Any]:
+        """A write transaction on the serving generation (waits for a switch under way)."""
+        with self.transaction(commit=True) as cursor:
+            self.begin_write(cursor)
+            with self.using(self.resolve(cursor, lock=True, check=check)):
+                yield cursor
+
+    @contextmanager
+    def read(self, check: bool = True) -> Iterator[Any]:
+        """A read of the serving generation, or of the one this thread already uses."""
         with self.datastore.transaction(commit=False) as cursor:
-            yield cursor
+            if self.in_scope():
+                yield cursor
+                return
+            with self.using(self.resolve(cursor, lock=False, check=check)):
+                yield cursor
 
     def apply(self, changes: Sequence[RowChange], tracking: Tracking) -> None:
-        """Applies the changes in order and records the position, atomically. A run of
-        plain inserts (ops named in INSERTS) goes to the database as one executemany:
-        a rebuild's batch is mostly such runs."""
+        """Applies the changes in order and records the position, atomically."""
         with self.write() as cursor:
-            run: list[dict[str, Any]] = []
-            run_op = ""
-            for change in changes:
-                if run and change.op != run_op:
-                    self.insert_many(cursor, run_op, run)
-                    run = []
-                if change.op in self.INSERTS:
-                    run_op = change.op
-                    run.append(change.args)
-                else:
-                    getattr(self, f"op_{change.op}")(cursor, **change.args)
-            if run:
-                self.insert_many(cursor, run_op, run)
-            self._insert_tracking(cursor, tracking)  # type: ignore[attr-defined]
-
-    def insert_many(self, cursor: Any, op: str, rows: list[dict[str, Any]]) -> None:
-        table, columns = self.INSERTS[op]
-        statement = (f"INSERT INTO {{{table}}} ({', '.join(columns)}) "  # noqa: S608
-                     f"VALUES ({', '.join('?' * len(columns))})")
-        cursor.executemany(self.render(statement), [[row[c] for c in columns] for row in rows])
+            self.apply_in(cursor, changes, tracking)
 
     def all_tables(self) -> tuple[str, ...]:
         return ("ledgers", "dead_letters", "schema_version", *self.TABLES)
 
-    def stored_version(self) -> int:
-        """The shape the view's rows were built in (0: before versions were kept)."""
-        rows = self.query("SELECT version FROM {schema_version}")
-        return int(rows[0]["version"]) if rows else 0
-
     def mark_version(self) -> None:
-        with self.write() as cursor:
+        """The serving generation now holds rows of this code's shape."""
+        with self.write(check=False) as cursor:
             self.run(cursor, "DELETE FROM {schema_version}")
             self.run(cursor, "INSERT INTO {schema_version} (version) VALUES (?)",
                      (self.SCHEMA_VERSION,))
+            self.run(cursor, "UPDATE {generations} SET version = ? WHERE view = ?",
+                     (self.SCHEMA_VERSION, self.NAME))
 
     def record_dead_letter(self, tracking: Tracking, error: str, at: int) -> None:
         """An event this view could not apply: its position and error class are kept,
@@ -128,18 +120,29 @@ class ViewStore(ABC):
         with self.write() as cursor:
             self.run(cursor, "INSERT INTO {dead_letters} (position, error, recorded_at) "
                      "VALUES (?, ?, ?)", (tracking.notification_id, error, at))
-            self._insert_tracking(cursor, tracking)  # type: ignore[attr-defined]
+            self._insert_tracking(cursor, tracking)
 
     def dead_letters(self) -> list[Any]:
         return self.query("SELECT position, error, recorded_at FROM {dead_letters} "
-                          "ORDER BY position")
+                          "ORDER BY position", check=False)
 
     def run(self, cursor: Any, text: str, params: Sequence[Any] = ()) -> Any:
         cursor.execute(self.render(text), tuple(params))
         return cursor
 
-    def query(self, text: str, params: Sequence[Any] = ()) -> list[Any]:
-        with self.read() as cursor:
+    def query(self, text: str, params: Sequence[Any] = (), check: bool = True) -> list[Any]:
+        """Rows of the serving generation. A read that resolved the generation a switch
+        just retired, and found its tables dropped, is read again once from the new."""
+        used = None
+        try:
+            with self.read(check) as cursor:
+                used = self.generation_in_use()
+                cursor.execute(self.render(text), tuple(params))
+                return list(cursor.fetchall())
+        except (ProgrammingError, OperationalError):
+            if used is None or self.in_scope() or self.pinned or self.serving().number == used:
+                raise
+        with self.read(check) as cursor:
             cursor.execute(self.render(text), tuple(params))
             return list(cursor.fetchall())
 
@@ -173,16 +176,45 @@ class ViewStore(ABC):
         return rows[0] if rows else None
 
 
+class ImmediateTransaction(SQLiteTransaction):
+    """Takes the file's write lock at BEGIN, so the registry row a writer reads first
+    cannot change before it writes (after a deferred BEGIN, a switch committed in
+    between would fail the writer with SQLITE_BUSY_SNAPSHOT instead of making it wait)."""
+
+    def __enter__(self) -> Any:
+        cursor = self.connection.cursor()
+        cursor.execute("BEGIN IMMEDIATE")
+        return cursor
+
+
 class SQLiteView(ViewStore, SQLiteTrackingRecorder):
     def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
         self._rendered = {}
+        self._local = threading.local()
         super().__init__(datastore, **kwargs)
 
     def construct_create_table_statements(self) -> list[str]:
-        return [*super().construct_create_table_statements(), *self.create_statements()]
+        return [*super().construct_create_table_statements(), self.render(REGISTRY_DDL)]
 
-    def table_name(self, name: str) -> str:
-        return name
+    def create_table(self) -> None:
+        super().create_table()
+        self.create_tables()
+
+    @contextmanager
+    def transaction(self, *, commit: bool) -> Iterator[Any]:
+        if not commit:
+            with self.datastore.transaction(commit=False) as cursor:
+                yield cursor
+            return
+        with (self.datastore.get_connection(commit=True) as connection,
+              ImmediateTransaction(connection, commit=True) as wrapped, wrapped as cursor):
+            yield cursor
+
+    def table_name(self, name: str, generation: int = 1) -> str:
+        return name if generation == 1 else f"{name}_g{generation}"
+
+    def registry_name(self) -> str:
+        return "view_generations"
 
     def in_dialect(self, statement: str) -> str:
         return statement
@@ -190,35 +222,36 @@ class SQLiteView(ViewStore, SQLiteTrackingRecorder):
     def begin_write(self, cursor: Any) -> None:
         cursor.execute("PRAGMA secure_delete=ON")
 
-    def drop(self, application_name: str) -> None:
-        with self.write() as cursor:
-            for table in self.all_tables():
-                cursor.execute(f"DROP TABLE IF EXISTS {table}")
-            cursor.execute("DELETE FROM tracking WHERE application_name = ?",
-                           (application_name,))
-        self.create_table()
+    def forget_position(self, cursor: Any, key: str) -> None:
+        cursor.execute("DELETE FROM tracking WHERE application_name = ?", (key,))
 
 
-class PostgresView(ViewStore, PostgresTrackingRecorder):
+class PostgresView(FewerRoundTrips, ViewStore, PostgresTrackingRecorder):
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         self._rendered = {}
+        self._local = threading.local()
         tracking_table = str(kwargs.get("tracking_table_name", "view_tracking"))
         self.prefix = tracking_table.removesuffix("_tracking")
         super().__init__(datastore, **kwargs)
-        self.sql_create_statements.extend(Composed([SQL(s)]) for s in self.create_statements())
+        self.sql_create_statements.append(Composed([SQL(self.render(REGISTRY_DDL))]))
 
-    def table_name(self, name: str) -> str:
-        return f'"{self.datastore.schema}"."{self.prefix}_{name}"'
+    def create_table(self) -> None:
+        super().create_table()
+        self.create_tables()
+
+    def lock_clause(self) -> str:
+        return " FOR SHARE"
+
+    def table_name(self, name: str, generation: int = 1) -> str:
+        prefix = self.prefix if generation == 1 else f"{self.prefix}_g{generation}"
+        return f'"{self.datastore.schema}"."{prefix}_{name}"'
+
+    def registry_name(self) -> str:
+        return f'"{self.datastore.schema}"."view_generations"'
 
     def in_dialect(self, statement: str) -> str:
         return statement.replace("?", "%s")
 
-    def drop(self, application_name: str) -> None:
-        with self.write() as cursor:
-            for table in self.all_tables():
-                cursor.execute(self.render(f"DROP TABLE IF EXISTS {{{table}}}"))
-            cursor.execute(
-                SQL("DELETE FROM {} WHERE application_name = %s").format(
-                    Identifier(self.datastore.schema, self.tracking_table_name)),
-                (application_name,))
-        self.create_table()
+    def forget_position(self, cursor: Any, key: str) -> None:
+        cursor.execute(SQL("DELETE FROM {} WHERE application_name = %s").format(
+            Identifier(self.datastore.schema, self.tracking_table_name)), (key,))

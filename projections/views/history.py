@@ -27,6 +27,7 @@ def visible_to(audience: Audience, known_at: int) -> tuple[str, list[Any]]:
 
 
 class HistoryStore(ViewStore):
+    NAME = "history"
     TABLES: ClassVar[tuple[str, ...]] = ("events",)
     DDL: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS {events} ("

@@ -24,6 +24,7 @@ AMENDABLE_COLUMNS = ("support_type", "intensity", "recurring", "occurred_at", "a
 
 
 class TimelineStore(ViewStore):
+    NAME = "timeline"
     INSERTS: ClassVar[dict[str, tuple[str, tuple[str, ...]]]] = {
         "entry": ("entries", ENTRY_COLUMNS)}
     TABLES: ClassVar[tuple[str, ...]] = ("entries", "amendments")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 EBBFLOW = [sys.executable, "-m", "web.cli"]
+VERIFIER = Path(__file__).parents[2] / "docs" / "verify_export.py"
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -69,11 +70,8 @@ def test_a_wrong_instance_key_exits_1_with_one_line(env: dict[str, str]) -> None
     assert "Traceback" not in result.stderr
 
 
-def test_export_then_verify_and_a_tampered_file_names_its_first_bad_event(
-    env: dict[str, str], tmp_path: Path,
-) -> None:
-    import json
-
+def exported_file(env: dict[str, str], tmp_path: Path) -> Path:
+    """A partner's JSON export of a small ledger, taken by `ebbflow export`."""
     from ledger.app.application import LedgerApplication
     from ledger.infra.config import Settings
     from projections.runner import catch_up
@@ -92,6 +90,15 @@ def test_export_then_verify_and_a_tampered_file_names_its_first_bad_event(
     exported = run(["export", str(couple.ledger_id), "--account", "alex@example.com",
                     "-o", str(out)], env)
     assert exported.returncode == 0, exported.stderr
+    return out
+
+
+def test_export_then_verify_and_a_tampered_file_names_its_first_bad_event(
+    env: dict[str, str], tmp_path: Path,
+) -> None:
+    import json
+
+    out = exported_file(env, tmp_path)
     verified = run(["verify", str(out)], env)
     assert verified.returncode == 0, verified.stderr
     assert verified.stdout.startswith("ok: intact and signed by ")
@@ -101,6 +108,25 @@ def test_export_then_verify_and_a_tampered_file_names_its_first_bad_event(
     broken = run(["verify", str(out)], env)
     assert broken.returncode == 1
     assert "event #4" in broken.stderr
+
+
+def test_the_key_command_prints_the_key_that_signs_exports_for_the_standalone_verifier(
+    env: dict[str, str], tmp_path: Path,
+) -> None:
+    out = exported_file(env, tmp_path)
+    printed = run(["key"], env)
+    assert printed.returncode == 0, printed.stderr
+    key_line, fingerprint_line = printed.stdout.splitlines()
+    assert key_line.startswith("public key: ") and len(key_line.split()[-1]) == 44
+    fingerprint = fingerprint_line.removeprefix("fingerprint: ")
+    assert run(["verify", str(out)], env).stdout == f"ok: intact and signed by {fingerprint}\n"
+    key_file = tmp_path / "instance-key.txt"
+    key_file.write_text(printed.stdout)
+    verifier = subprocess.run([sys.executable, str(VERIFIER), str(out), "--key",
+                               str(key_file)], capture_output=True, text=True, timeout=60,
+                              check=False)
+    assert verifier.returncode == 0, verifier.stderr
+    assert verifier.stdout.endswith(f"signed by {fingerprint}\n")
 
 
 def test_the_demo_refuses_to_run_in_production(env: dict[str, str]) -> None:

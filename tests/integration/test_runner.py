@@ -176,7 +176,7 @@ def test_migrate_rebuilds_a_view_whose_rows_are_of_an_older_shape(
     try:
         rows = len(view.all_events(couple.ledger_id.hex, after=0, limit=100))
         with view.write() as cursor:
-            view.run(cursor, "UPDATE {schema_version} SET version = 1")
+            view.run(cursor, "UPDATE {generations} SET version = 1 WHERE view = 'history'")
             view.run(cursor, "DELETE FROM {events}")  # as if its rows could not be read
     finally:
         view.datastore.close()

@@ -20,6 +20,9 @@ ROWS: dict[tuple[str, str], tuple[str, dict[str, str]] | None] = {
     ("/signup", "GET"): None, ("/signup", "POST"): None,
     ("/healthz", "GET"): None, ("/readyz", "GET"): None, ("/metrics", "GET"): None,
     ("/static/<path:filename>", "GET"): None,
+    # the installable shell: the same for everyone (tests/pages/test_installable.py)
+    ("/manifest.webmanifest", "GET"): None, ("/sw.js", "GET"): None,
+    ("/offline", "GET"): None, ("/favicon.ico", "GET"): None,
     ("/share/<token>", "GET"): None,  # the token is the credential: tests/api/test_shares.py
     ("/share/<token>/download.<fmt>", "GET"): None,
     # emailed links: the token is the credential (tests/pages/test_mail_pages.py)
@@ -29,6 +32,7 @@ ROWS: dict[tuple[str, str], tuple[str, dict[str, str]] | None] = {
     ("/reset/<token>", "GET"): None, ("/reset/<token>", "POST"): None,
     ("/account/notifications", "POST"): ("/account/notifications", {"digest": "off"}),
     ("/account/verification", "POST"): ("/account/verification", {}),
+    ("/exports/csv-dictionary", "GET"): None,  # describes the CSV columns, no one's data
     ("/account", "GET"): ("/account", {}), ("/account", "POST"): ("/account", {}),
     ("/account/left/<uuid:ledger_id>/forget", "POST"): ("/account/left/{ledger}/forget", {}),
     ("/join", "GET"): ("/join", {}), ("/join", "POST"): ("/join", {"invite_code": "nope"}),

@@ -206,7 +206,7 @@ def test_the_export_dialog_refuses_no_sections_and_exports_a_period_its_last_day
     assert "Please choose at least one section." in browser.last_html
     refused = browser.submit(export, {"format": "csv", "sections": "timeline",
                                       "from": "2026-02-31"}, page=export)
-    assert refused.status_code == 422 and "must be a date like 2026-03-01" in browser.last_html
+    assert refused.status_code == 422 and "Please give a day, like 2026-03-02" in browser.last_html
     browser.get(f"/ledgers/{ledger}")
     recorded = browser.submit(f"/ledgers/{ledger}/needs", {
         "submission_id": "n1", "need": "a quiet evening", "support_type": "emotional",

@@ -5,13 +5,14 @@ from __future__ import annotations
 import base64
 import os
 import stat
+from collections.abc import Collection
 from pathlib import Path
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
 from ledger.domain.exceptions import ConfigurationError
-from ledger.domain.places import entry_text
+from ledger.domain.places import Place, entry_text
 from ledger.infra.config import Settings
 from ledger.infra.sealing import KeyDestroyed, KeyRing, partner_key_id
 from tests.helpers import MemoryKeyTable
@@ -105,3 +106,52 @@ def test_index_ids_are_keyed_hashes_that_reveal_nothing() -> None:
     assert "kim" not in first
     other = KeyRing(MemoryKeyTable(), INSTANCE_KEY)
     assert other.index_id("email", "kim@example.com") != first  # the index key is random
+
+
+class CountingKeyTable(MemoryKeyTable):
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads = 0
+
+    def get_wrapped_keys(self, key_ids: Collection[str]) -> dict[str, bytes]:
+        self.reads += 1
+        return super().get_wrapped_keys(key_ids)
+
+
+def ring_with_a_key() -> tuple[CountingKeyTable, KeyRing, UUID, str, Place]:
+    table = CountingKeyTable()
+    ring = KeyRing(table, INSTANCE_KEY)
+    ledger = uuid4()
+    key = partner_key_id(ledger, uuid4())
+    ring.ensure_key(key)
+    return table, ring, ledger, key, entry_text(ledger, uuid4(), "need")
+
+
+def test_within_one_request_a_key_is_read_once_and_a_new_request_reads_it_again() -> None:
+    table, ring, ledger, key, place = ring_with_a_key()
+    ring.remember_keys()
+    try:
+        table.reads = 0
+        sealed = ring.seal(key, "a quiet evening", place)
+        assert ring.ledger_opener(ledger).open(sealed, place) == "a quiet evening"
+        ring.seal(key, "and tea", place)
+        assert table.reads == 1  # sealed, opened and sealed again: one read
+    finally:
+        ring.forget_keys()
+    table.reads = 0
+    ring.seal(key, "outside a request", place)
+    ring.seal(key, "every use reads", place)
+    assert table.reads == 2
+
+
+def test_a_key_destroyed_within_a_request_is_not_remembered() -> None:
+    _table, ring, ledger, key, place = ring_with_a_key()
+    ring.remember_keys()
+    try:
+        sealed = ring.seal(key, "words", place)
+        ring.destroy(key)
+        with pytest.raises(KeyDestroyed):
+            ring.seal(key, "more words", place)
+        assert ring.ledger_opener(ledger).open(sealed, place) is None
+    finally:
+        ring.forget_keys()

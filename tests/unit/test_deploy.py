@@ -7,6 +7,7 @@ from the CPU count."""
 from __future__ import annotations
 
 import configparser
+import re
 import runpy
 import shutil
 import subprocess
@@ -94,6 +95,13 @@ def test_nginx_terminates_tls_passes_proxy_headers_and_keeps_metrics_private() -
         assert f"proxy_set_header {header}" in conf
     metrics = conf[conf.index("location = /metrics"):]
     assert "deny all;" in metrics[: metrics.index("}")]
+
+
+def test_nginx_leaves_compression_to_the_app_which_never_compresses_pages() -> None:
+    conf = (DEPLOY / "nginx.conf").read_text()
+    server = conf[conf.index("listen 443 ssl"):]
+    assert re.search(r"^\s*gzip off;", server, re.M), "Debian's gzip on would reach pages"
+    assert not re.search(r"^\s*(gzip on|brotli on)", conf, re.M)
 
 
 def test_gunicorn_takes_workers_and_threads_from_the_cpus_and_the_environment() -> None:

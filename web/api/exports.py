@@ -5,21 +5,23 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import Response, g, stream_with_context
+from flask import Response, g
 from flask_smorest import Blueprint
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
+from marshmallow import RAISE, ValidationError, fields, validate, validates
 
 from projections.scope import SECTIONS, ReadScope
 from services.exports import FORMATS, partner_export
 from web.api.document import declares
 from web.api.fields import DateOrTime, as_moment
+from web.api.schemas.base import PlainSchema
+from web.downloads import file_response
 from web.services import services
 
 blp = Blueprint("exports", __name__, url_prefix="/api/v1/ledgers/<uuid:ledger_id>",
                 description="Exports for counselling")
 
 
-class ExportQuery(Schema):
+class ExportQuery(PlainSchema):
     format = fields.String(load_default="json", validate=validate.OneOf(list(FORMATS)))
     from_ = DateOrTime(data_key="from")
     to = DateOrTime()
@@ -49,6 +51,4 @@ def export_ledger(query: dict[str, Any], ledger_id: UUID) -> Response:
         start=as_moment(query.get("from_"), timezone), end=as_moment(query.get("to"), timezone))
     file = partner_export(app, services().reading, ledger_id, g.account_id, query["format"],
                           scope)
-    response = Response(stream_with_context(file.chunks), mimetype=file.mimetype)
-    response.headers["Content-Disposition"] = file.content_disposition
-    return response
+    return file_response(file)

@@ -71,6 +71,9 @@ class UTCDateTime(fields.DateTime):
 class DateOrTime(fields.Field[Any]):
     """`YYYY-MM-DD` (the start of that day in the ledger's time zone) or RFC 3339."""
 
+    default_error_messages = {  # noqa: RUF012 - marshmallow reads a class dict
+        "invalid": "Please give a day, like 2026-03-02, or a time, like 2026-03-02T09:00:00Z."}
+
     def __init__(self, **kwargs: Any) -> None:
         metadata = {"anyOf": [{"type": "string", "format": "date"},
                               {"type": "string", "format": "date-time"}],
@@ -82,16 +85,17 @@ class DateOrTime(fields.Field[Any]):
     def _deserialize(self, value: Any, attr: str | None, data: Any,
                      **kwargs: Any) -> date | datetime:
         if not isinstance(value, str):
-            raise ValidationError("must be a date or a time")
+            raise self.make_error("invalid")
         if len(value) == 10:
             try:
                 day = date.fromisoformat(value)
             except ValueError:
-                raise ValidationError("must be a date like 2026-03-01") from None
+                raise self.make_error("invalid") from None
             if not EARLIEST.date() <= day < LATEST.date():
                 raise ValidationError(OUT_OF_RANGE)
             return day
-        return UTCDateTime()._deserialize(value, attr, data)
+        moment = UTCDateTime(error_messages={"invalid": self.error_messages["invalid"]})
+        return moment._deserialize(value, attr, data)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         return None if value is None else value.isoformat()

@@ -9,7 +9,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 from flask import Response, g
 from flask_smorest import Blueprint
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, fields, validate
 
 from projections.scope import SECTIONS
 from services.shares import list_shares as shares_of
@@ -17,14 +17,14 @@ from web.api.document import CREATED, VERSIONED, declares
 from web.api.fields import Name, StrictBoolean, UTCDateTime
 from web.api.reads import find_in_view, wait_for_views
 from web.api.replies import no_content, recorded_reply, reply
-from web.api.schemas import WaitQuery, asking, choice, one
+from web.api.schemas import PlainSchema, WaitQuery, asking, choice, one
 from web.services import services
 
 blp = Blueprint("shares", __name__, url_prefix="/api/v1/ledgers/<uuid:ledger_id>",
                 description="Counsellor shares")
 
 
-class ShareIn(Schema):
+class ShareIn(PlainSchema):
     label = Name(required=True, error_messages=asking("Please write who the share is for."))
     expires_at = UTCDateTime(required=True, error_messages=asking(
         "Please say when the share ends."))
@@ -36,12 +36,12 @@ class ShareIn(Schema):
         "description": "Whether the counsellor sees the requester's own private entries."})
 
 
-class ApprovalIn(Schema):
+class ApprovalIn(PlainSchema):
     include_private = StrictBoolean(load_default=False, metadata={
         "description": "Whether the counsellor sees the approver's own private entries."})
 
 
-class ShareOut(Schema):
+class ShareOut(PlainSchema):
     id = fields.UUID(dump_only=True, required=True)
     label = fields.String(dump_only=True, allow_none=True)
     status = choice(("pending", "active", "revoked", "expired"), required=True)
@@ -71,7 +71,7 @@ class ShareReplyOut(ShareOut):
     position = fields.Integer(dump_only=True, required=True)
 
 
-class ShareListOut(Schema):
+class ShareListOut(PlainSchema):
     items = fields.List(fields.Nested(ShareOut), dump_only=True, required=True)
 
 

@@ -19,7 +19,7 @@ ebbflow = click.Group(
     context_settings={"max_content_width": 120},  # whole help lines in a wide terminal
     commands=[instance.migrate, demo.demo, instance.project, instance.notify,
               instance.rebuild,
-              instance.dead_letters, instance.serve, exports.export, exports.verify,
+              instance.dead_letters, instance.serve, exports.export, exports.verify, exports.key,
               exports.import_export, instance.backup, instance.restore, benchmarks.bench],
 )
 

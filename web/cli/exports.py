@@ -1,5 +1,5 @@
 """Exports as files an operator handles: taking one for a partner, verifying one,
-and importing one as a new ledger."""
+printing the key that signs them, and importing one as a new ledger."""
 
 from __future__ import annotations
 
@@ -80,6 +80,19 @@ def verify(file: str, trust_embedded_key: bool, trust: tuple[str, ...]) -> int:
     verdict = chain.verify(document, trusted)
     click.echo(("ok: " if verdict.ok else "ebbflow: ") + verdict.message, err=not verdict.ok)
     return 0 if verdict.ok else 1
+
+
+@click.command("key")
+def key() -> int:
+    """print this instance's export signing key and its fingerprint
+
+    For checking exports out of band: hand both to whoever receives a file (the
+    output, saved, is what `docs/verify_export.py --key` reads)."""
+    with closing(bootstrap(Settings.from_env())) as services:
+        public = services.ledger.trusted_export_keys()[0]
+    click.echo(f"public key: {public}")
+    click.echo(f"fingerprint: {chain.fingerprint(public)}")
+    return 0
 
 
 @click.command("import")

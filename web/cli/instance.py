@@ -11,13 +11,20 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from ledger.app import application
 from ledger.app.housekeeping import keep_house
 from ledger.infra import backup as backups
 from ledger.infra.config import Settings
-from projections import runner
+from projections import online, runner
 from projections.notify.running import migrate_notifier, restart_at_head
 from services.bootstrap import bootstrap
 from services.mail.running import run_mail
@@ -28,13 +35,23 @@ from web.supervisor import Supervisor
 logger = logging.getLogger("ebbflow")
 
 
-def migrate_all(settings: Settings) -> None:
-    """The event store's tables and keys, then the views (rebuilding any whose rows
-    are of an older shape than this release reads)."""
+def migrate_all(settings: Settings, keep_stale: bool = False) -> None:
+    """The event store's tables and keys, then the views: any whose rows are of
+    another shape than this release reads is rebuilt online (the old one serves
+    meanwhile), or with `keep_stale` left for `ebbflow rebuild --online`."""
     application.migrate(settings)
     migrate_notifier(settings)
-    for name in runner.migrate_views(settings):
-        click.echo(f"rebuilt the {name} view: its rows were of an older shape", err=True)
+    progress = _progress()
+    try:
+        stale = runner.migrate_views(settings, _reporting(progress, {}),
+                                     online.rebuild_views_online, keep_stale)
+    finally:
+        if progress.live.is_started:  # shown once a view reports: else nothing printed
+            progress.stop()
+    for name in stale:
+        click.echo(f"the {name} view's rows were of another shape: " + (
+            f"left serving; run `ebbflow rebuild --online {name}`" if keep_stale
+            else "rebuilt online"), err=True)
 
 
 def where(settings: Settings) -> str:
@@ -44,10 +61,12 @@ def where(settings: Settings) -> str:
 
 
 @click.command("migrate")
-def migrate() -> int:
+@click.option("--keep-stale", is_flag=True,
+              help="leave views of an older shape serving for `ebbflow rebuild --online`")
+def migrate(keep_stale: bool) -> int:
     """create the tables and the instance's keys (run once per deployment)"""
     settings = Settings.from_env()
-    migrate_all(settings)
+    migrate_all(settings, keep_stale)
     click.echo(f"migrated {where(settings)}")
     return 0
 
@@ -108,25 +127,43 @@ def notify() -> int:
 
 @click.command("rebuild")
 @click.argument("view", default="all", type=click.Choice([*runner.PROJECTIONS, "all"]))
-def rebuild(view: str) -> int:
-    """drop views and replay the whole log into them, with progress
+@click.option("--online", "is_online", is_flag=True,
+              help="build the new generation beside the serving one, then switch")
+def rebuild(view: str, is_online: bool) -> int:
+    """replay the whole log into views, with progress
 
-    VIEW is which view (default all)."""
+    VIEW is which view (default all). Without --online each view is dropped first
+    (its readers wait meanwhile); with it the old one serves until the switch."""
     settings = Settings.from_env()
-    rebuild_with_progress(settings, list(runner.PROJECTIONS) if view == "all" else [view])
+    names = list(runner.PROJECTIONS) if view == "all" else [view]
+    if is_online:
+        with _progress() as progress:
+            serving = online.rebuild_views_online(settings, names, _reporting(progress, {}))
+        for name, generation in serving.items():
+            click.echo(f"rebuilt {name} online: generation {generation} serves")
+        return 0
+    rebuild_with_progress(settings, names)
     return 0
+
 
 
 def rebuild_with_progress(settings: Settings, names: list[str]) -> None:
     with _progress() as progress:
-        tasks = {name: progress.add_task(name, total=None) for name in names}
-
-        def report(name: str, done: int, end: int) -> None:
-            progress.update(tasks[name], completed=done, total=end)
-
-        replayed = runner.rebuild(settings, names, report)
+        replayed = runner.rebuild(settings, names, _reporting(progress, {}))
     for name, count in replayed.items():
         click.echo(f"rebuilt {name}: {count} events")
+
+
+def _reporting(progress: Progress, tasks: dict[str, TaskID]) -> runner.Progress:
+    """A progress bar per view, added when the view reports first."""
+
+    def report(name: str, done: int, end: int) -> None:
+        if name not in tasks:
+            progress.start()
+            tasks[name] = progress.add_task(name, total=None)
+        progress.update(tasks[name], completed=done, total=end)
+
+    return report
 
 
 def _progress() -> Progress:

@@ -4,12 +4,14 @@ every visit is recorded in the ledger's access log, which both partners see."""
 
 from __future__ import annotations
 
-from flask import Response, render_template, request, stream_with_context
+from flask import Response, render_template, request
 
 from ledger.domain.exceptions import NotReady
+from projections.export.csv_dictionary import markdown
 from projections.report.render import sections
 from projections.scope import ReadScope
 from services.exports import FORMATS, WAIT_SECONDS, report_of, share_download
+from web.downloads import file_response
 from web.pages.common import blp
 from web.services import services
 
@@ -41,6 +43,12 @@ def counsellor_download(token: str, fmt: str) -> Response:
     if fmt not in FORMATS:
         return Response(status=404)
     file = share_download(services().ledger, services().reading, token, fmt)
-    response = Response(stream_with_context(file.chunks), mimetype=file.mimetype)
-    response.headers["Content-Disposition"] = file.content_disposition
+    return file_response(file)
+
+
+@blp.route("/exports/csv-dictionary")
+def csv_dictionary() -> Response:
+    """What each column of a CSV export holds: public, it holds nothing of anyone's."""
+    response = Response(markdown(), mimetype="text/markdown")
+    response.headers["Content-Disposition"] = 'inline; filename="ebbflow-csv-dictionary.md"'
     return response

@@ -21,6 +21,7 @@ from web.api import schemas
 from web.api.entries import ENTRY_INPUTS
 from web.api.exports import ExportQuery
 from web.api.fields import StrictBoolean, Text, UTCDateTime
+from web.api.schemas.base import PlainSchema
 from web.api.schemas.mail import HH_MM, NewPasswordIn, NotificationsIn, PasswordResetIn
 from web.api.shares import ApprovalIn, ShareIn
 
@@ -47,7 +48,7 @@ class Checkbox(fields.Boolean):
         super().__init__(load_default=False, **kwargs)
 
 
-class FormSchema(Schema):
+class FormSchema(PlainSchema):
     class Meta:
         unknown = EXCLUDE  # the CSRF token and the submission id travel with every form
 

@@ -16,7 +16,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from ledger.domain.exceptions import Conflict, Invalid, NotFound
+from ledger.domain.exceptions import AlreadyJoined, Conflict, Invalid, NoRoom, NotFound
 from projections.encoding import micros
 from web.api.ledgers import the_ledger
 from web.pages import forms
@@ -57,6 +57,20 @@ def new_ledger() -> str | Response | tuple[str, int]:
         422 if errors else 200
 
 
+NOT_JOINED: dict[type[Exception], str] = {
+    NotFound: "This code doesn't work: it may be mistyped, already used or out of date. "
+              "Please ask your partner for a new one.",
+    AlreadyJoined: "You are already in this shared space: you will find it in your list.",
+    NoRoom: "Two people already share this space, so this code cannot add you.",
+    Conflict: "This code cannot be used just now. Please ask your partner for a new one.",
+}
+
+
+def why_not_joined(error: Exception) -> str:
+    """Why the join page could not add you, in a sentence (the most specific one)."""
+    return next(NOT_JOINED[kind] for kind in type(error).__mro__ if kind in NOT_JOINED)
+
+
 @blp.route("/join", methods=["GET", "POST"])
 @signed_in
 def join() -> str | Response | tuple[str, int]:
@@ -66,10 +80,8 @@ def join() -> str | Response | tuple[str, int]:
         if not errors:
             try:
                 recorded = services().ledger.join(g.account_id, data["invite_code"])
-            except NotFound:
-                errors = {"invite_code": ["this code is unknown, used or expired"]}
-            except Conflict as error:
-                errors = {"invite_code": [str(error)]}
+            except (NotFound, Conflict) as error:
+                errors = {"invite_code": [why_not_joined(error)]}
             else:
                 return redirect(url_for("pages.ledger_home", ledger_id=recorded.id), 303)
     form = request.form or {"invite_code": request.args.get("code", "")}

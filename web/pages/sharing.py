@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from flask import g, redirect, render_template, request, stream_with_context, url_for
+from flask import g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from ledger.domain.exceptions import Conflict, Invalid
@@ -15,6 +15,7 @@ from projections.scope import SECTIONS, ReadScope
 from services.exports import partner_export
 from services.shares import list_shares
 from web.api.fields import as_moment
+from web.downloads import file_response
 from web.pages.common import blp, load_form
 from web.pages.forms import ApprovalForm, ExportForm, ShareForm
 from web.pages.session import signed_in
@@ -47,9 +48,7 @@ def export_page(ledger_id: UUID) -> str | Response | tuple[str, int]:
                                       end=as_moment(day_after(data.get("to")), summary.timezone))
             file = partner_export(app, services().reading, ledger_id, g.account_id,
                                   data["format"], scope)
-            response = Response(stream_with_context(file.chunks), mimetype=file.mimetype)
-            response.headers["Content-Disposition"] = file.content_disposition
-            return response
+            return file_response(file)
     return render_template("pages/export.html", ledger=summary, sections=SECTIONS,
                            fingerprint=fingerprint_text, errors=errors,
                            form=request.form), 422 if errors else 200

@@ -3,9 +3,11 @@
   "use strict";
   document.documentElement.classList.add("has-js");
 
-  // Quick exit: leave at once, and keep this site out of the back button.
+  // Quick exit: leave at once, and keep this site out of the back button; entries
+  // written offline and not yet sent (offline.js) are dropped, as what is being typed is.
   function quickExit(event) {
     if (event) { event.preventDefault(); }
+    try { window.localStorage.removeItem("ebbflow-queue"); } catch (e) {}  // written offline: not kept either
     window.location.replace("https://www.bbc.co.uk/weather");
   }
   var lastEscape = 0;

@@ -56,9 +56,13 @@ class AuxiliaryTables:
     def aux(self, text: str, params: Sequence[Any] = (), *, commit: bool = True) -> list[Any]:
         if not commit:
             return self.read_rows(self.aux_sql(text), params)
+        return self.write_rows(self.aux_sql(text), params)
+
+    def write_rows(self, statement: Any, params: Sequence[Any] = ()) -> list[Any]:
+        """One writing statement in its own transaction; the rows it returns, if any."""
         with self.datastore.transaction(commit=True) as cursor:
             self.before_write(cursor)
-            cursor.execute(self.aux_sql(text), tuple(params))
+            cursor.execute(statement, tuple(params))
             try:
                 return list(cursor.fetchall())
             except Exception:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from ledger.infra.passwords import MIN_PASSWORD_LENGTH
 from ledger.infra.tokens import SIGN_IN_KINDS
 from web.api.fields import Name, StrictBoolean, UTCDateTime
-from web.api.schemas.base import asking, choice
+from web.api.schemas.base import PlainSchema, asking, choice
 
 A_PASSWORD = validate.Length(
     MIN_PASSWORD_LENGTH, 1024,
@@ -16,7 +16,7 @@ EMAIL = asking("Please write your email address.")
 NOT_AN_EMAIL = "Please write an email address, like sam@example.com."
 
 
-class SignUpIn(Schema):
+class SignUpIn(PlainSchema):
     email = fields.Email(required=True, validate=validate.Length(max=254), error_messages={
         **EMAIL, "invalid": NOT_AN_EMAIL})
     password = fields.String(required=True, validate=A_PASSWORD,
@@ -25,13 +25,13 @@ class SignUpIn(Schema):
         "Please write the name your partner will see."))
 
 
-class AccountOut(Schema):
+class AccountOut(PlainSchema):
     id = fields.UUID(dump_only=True, required=True)
     email = fields.String(dump_only=True, allow_none=True, required=True)
     display_name = fields.String(dump_only=True, allow_none=True, required=True)
 
 
-class ProfileIn(Schema):
+class ProfileIn(PlainSchema):
     current_password = fields.String(required=True, error_messages=asking(
         "Please write your current password."))
     display_name = Name()
@@ -40,22 +40,22 @@ class ProfileIn(Schema):
     password = fields.String(validate=A_PASSWORD)
 
 
-class PasswordIn(Schema):
+class PasswordIn(PlainSchema):
     password = fields.String(required=True, error_messages=asking("Please write your password."))
 
 
-class TokenIn(Schema):
+class TokenIn(PlainSchema):
     email = fields.String(required=True, validate=validate.Length(1, 254), error_messages=EMAIL)
     password = fields.String(required=True, validate=validate.Length(1, 1024),
                              error_messages=asking("Please write your password."))
 
 
-class TokenOut(Schema):
+class TokenOut(PlainSchema):
     token = fields.String(dump_only=True, required=True)
     expires_at = UTCDateTime(dump_only=True, required=True)
 
 
-class TokenInfoOut(Schema):
+class TokenInfoOut(PlainSchema):
     id = fields.UUID(dump_only=True, required=True)
     kind = choice(list(SIGN_IN_KINDS), required=True)
     created_at = UTCDateTime(dump_only=True, required=True)
@@ -65,25 +65,25 @@ class TokenInfoOut(Schema):
     current = fields.Boolean(dump_only=True, required=True)
 
 
-class TokenListOut(Schema):
+class TokenListOut(PlainSchema):
     items = fields.List(fields.Nested(TokenInfoOut), dump_only=True, required=True)
 
 
 # ------------------------------------------------------------------- ledgers
 
-class LedgerIn(Schema):
+class LedgerIn(PlainSchema):
     name = Name(required=True, error_messages=asking("Please give your shared space a name."))
     timezone = fields.String(load_default="UTC", validate=validate.Length(1, 64))
 
 
-class PartnerOut(Schema):
+class PartnerOut(PlainSchema):
     id = fields.UUID(dump_only=True, required=True)
     display_name = fields.String(dump_only=True, allow_none=True, required=True)
     placeholder = fields.Boolean(dump_only=True, required=True)
     departed = fields.Boolean(dump_only=True, required=True)
 
 
-class LedgerOut(Schema):
+class LedgerOut(PlainSchema):
     id = fields.UUID(dump_only=True, required=True)
     name = fields.String(dump_only=True, allow_none=True, required=True)
     timezone = fields.String(dump_only=True, required=True)
@@ -108,22 +108,22 @@ class NewLedgerOut(LedgerReplyOut):
     invite_code = fields.String(dump_only=True, required=True)
 
 
-class LedgerListOut(Schema):
+class LedgerListOut(PlainSchema):
     items = fields.List(fields.Nested(LedgerOut), dump_only=True, required=True)
 
 
-class InviteOut(Schema):
+class InviteOut(PlainSchema):
     invite_code = fields.String(dump_only=True, required=True)
     invite_expires_at = UTCDateTime(dump_only=True, required=True)
     position = fields.Integer(dump_only=True, required=True)
 
 
-class JoinIn(Schema):
+class JoinIn(PlainSchema):
     invite_code = fields.String(required=True, validate=validate.Length(1, 64),
                                 error_messages=asking(
                                     "Please write the invite code your partner gave you."))
 
 
-class DepartureIn(Schema):
+class DepartureIn(PlainSchema):
     forget_me = StrictBoolean(required=True, error_messages=asking(
         "Please say whether your words should be forgotten (true or false)."))

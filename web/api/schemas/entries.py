@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from ledger.domain.values import Adequacy, MomentKind, Outcome, SupportType, Visibility
 from web.api.fields import StrictBoolean, Text, UTCDateTime
-from web.api.schemas.base import KINDS, NEED_STATUSES, WEEK, asking, choice, enum
+from web.api.schemas.base import (
+    KINDS,
+    NEED_STATUSES,
+    WEEK,
+    PlainSchema,
+    asking,
+    choice,
+    enum,
+)
 
 SUPPORT_TYPE = asking("Please choose the kind of support.")
 
 
-class NeedIn(Schema):
+class NeedIn(PlainSchema):
     need = Text(required=True, error_messages=asking("Please write what you need."))
     feeling = Text(allow_none=True)
     situation = Text(allow_none=True)
@@ -23,7 +31,7 @@ class NeedIn(Schema):
     occurred_at = UTCDateTime()
 
 
-class CareIn(Schema):
+class CareIn(PlainSchema):
     description = Text(required=True, error_messages=asking("Please write what you did."))
     support_type = enum(SupportType, required=True, error_messages=SUPPORT_TYPE)
     in_response_to = fields.UUID(allow_none=True)
@@ -32,19 +40,19 @@ class CareIn(Schema):
     occurred_at = UTCDateTime()
 
 
-class AcknowledgementIn(Schema):
+class AcknowledgementIn(PlainSchema):
     adequacy = enum(Adequacy, required=True, error_messages=asking(
         "Please choose how it felt to you."))
     note = Text(allow_none=True)
 
 
-class ResolutionIn(Schema):
+class ResolutionIn(PlainSchema):
     outcome = enum(Outcome, required=True, error_messages=asking(
         "Please choose what became of this need."))
     note = Text(allow_none=True)
 
 
-class CheckInIn(Schema):
+class CheckInIn(PlainSchema):
     week = fields.String(validate=WEEK)
     felt_supported = fields.Integer(
         required=True, strict=True, validate=validate.Range(0, 10),
@@ -52,7 +60,7 @@ class CheckInIn(Schema):
     note = Text(allow_none=True)
 
 
-class MomentIn(Schema):
+class MomentIn(PlainSchema):
     kind = enum(MomentKind, required=True, error_messages=asking(
         "Please choose what kind of moment it was."))
     text = Text(required=True, error_messages=asking("Please write about the moment."))
@@ -60,7 +68,7 @@ class MomentIn(Schema):
     occurred_at = UTCDateTime()
 
 
-class ChangesIn(Schema):
+class ChangesIn(PlainSchema):
     """What an amendment may change; `to` and `in_response_to` never (unknown: 422)."""
 
     need = Text()
@@ -81,37 +89,37 @@ class ChangesIn(Schema):
                        "(the ledger never forgets)."})
 
 
-class AmendmentIn(Schema):
+class AmendmentIn(PlainSchema):
     changes = fields.Nested(ChangesIn, required=True, error_messages=asking(
         "Please say what to change."))
     reason = Text(required=True, error_messages=asking("Please write why you change it."))
 
 
-class RetractionIn(Schema):
+class RetractionIn(PlainSchema):
     reason = Text(required=True, error_messages=asking(
         "Please write why you take it back (only you see this)."))
 
 
-class ResponseOut(Schema):
+class ResponseOut(PlainSchema):
     id = fields.UUID(dump_only=True, required=True)
     author = fields.UUID(dump_only=True, required=True)
     occurred_at = UTCDateTime(dump_only=True, required=True)
 
 
-class AcknowledgementOut(Schema):
+class AcknowledgementOut(PlainSchema):
     id = fields.UUID(dump_only=True, required=True)
     adequacy = choice(Adequacy, required=True)
     note = fields.String(dump_only=True, allow_none=True, required=True)
     recorded_at = UTCDateTime(dump_only=True, required=True)
 
 
-class AmendmentOut(Schema):
+class AmendmentOut(PlainSchema):
     recorded_at = UTCDateTime(dump_only=True, required=True)
     changes = fields.Dict(dump_only=True, required=True)
     reason = fields.String(dump_only=True, allow_none=True, required=True)
 
 
-class EntryOut(Schema):
+class EntryOut(PlainSchema):
     """Any entry; the fields of its kind are present (erased words read as null)."""
 
     id = fields.UUID(dump_only=True, required=True)

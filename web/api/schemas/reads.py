@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from ledger.domain.values import SupportType
 from web.api.fields import DateOrTime, UTCDateTime
-from web.api.schemas.base import KINDS, PROMPT_KINDS, asking, choice, enum
+from web.api.schemas.base import KINDS, PROMPT_KINDS, PlainSchema, asking, choice, enum
 from web.api.schemas.entries import EntryOut
 
 MAX_POSITION = 2**63 - 1  # log positions are BIGINTs
 
 
-class NoQuery(Schema):
+class NoQuery(PlainSchema):
     """A read that takes no query parameters refuses any (422), as every read does."""
 
 
-class WaitQuery(Schema):
+class WaitQuery(PlainSchema):
     """Read your writes: wait until the view includes this log position."""
 
     min_position = fields.Integer(validate=validate.Range(0, MAX_POSITION))
@@ -55,7 +55,7 @@ class SeriesQuery(WaitQuery):
     window_weeks = fields.Integer(load_default=8, validate=validate.Range(1, 104))
 
 
-class EventOut(Schema):
+class EventOut(PlainSchema):
     position = fields.Integer(dump_only=True, required=True)
     version = fields.Integer(dump_only=True, required=True)
     type = fields.String(dump_only=True, required=True)
@@ -68,19 +68,19 @@ class EventOut(Schema):
     retracted = fields.Boolean(dump_only=True, required=True)
 
 
-class EventPageOut(Schema):
+class EventPageOut(PlainSchema):
     items = fields.List(fields.Nested(EventOut), dump_only=True, required=True)
     next_cursor = fields.String(dump_only=True, allow_none=True, required=True)
     position = fields.Integer(dump_only=True, required=True)
 
 
-class EntryPageOut(Schema):
+class EntryPageOut(PlainSchema):
     items = fields.List(fields.Nested(EntryOut), dump_only=True, required=True)
     next_cursor = fields.String(dump_only=True, allow_none=True, required=True)
     position = fields.Integer(dump_only=True, required=True)
 
 
-class PartnerFlowOut(Schema):
+class PartnerFlowOut(PlainSchema):
     care_given = fields.Integer(required=True)
     care_received = fields.Integer(required=True)
     care_share = fields.Float(allow_none=True, required=True)
@@ -91,36 +91,36 @@ class PartnerFlowOut(Schema):
     adequacy_received = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
 
 
-class ResponsivenessOut(Schema):
+class ResponsivenessOut(PlainSchema):
     needs = fields.Integer(required=True)
     answered = fields.Integer(required=True)
     answered_share = fields.Float(allow_none=True, required=True)
     median_response_hours = fields.Float(allow_none=True, required=True)
 
 
-class CheckInsOut(Schema):
+class CheckInsOut(PlainSchema):
     count = fields.Integer(required=True)
     mean_felt_supported = fields.Float(allow_none=True, required=True)
 
 
-class WindowOut(Schema):
+class WindowOut(PlainSchema):
     from_ = fields.Date(data_key="from", attribute="from", required=True)
     to = fields.Date(required=True)
 
 
-class TurnOut(Schema):
+class TurnOut(PlainSchema):
     at = fields.Date(required=True)
     from_partner = fields.UUID(required=True)
     to_partner = fields.UUID(required=True)
 
 
-class PromptOut(Schema):
+class PromptOut(PlainSchema):
     kind = choice(PROMPT_KINDS, required=True)
     partner = fields.UUID(required=True)
     text = fields.String(required=True)
 
 
-class FrameOut(Schema):
+class FrameOut(PlainSchema):
     as_of = UTCDateTime(dump_only=True, required=True)
     window = fields.Nested(WindowOut, dump_only=True, required=True)
     partners = fields.Dict(keys=fields.String(), values=fields.Nested(PartnerFlowOut),
@@ -138,6 +138,6 @@ class BalanceOut(FrameOut):
     position = fields.Integer(dump_only=True, required=True)
 
 
-class SeriesOut(Schema):
+class SeriesOut(PlainSchema):
     items = fields.List(fields.Nested(FrameOut), dump_only=True, required=True)
     position = fields.Integer(dump_only=True, required=True)
