@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
@@ -61,11 +61,12 @@ Progress = Callable[[str, int, int], None]
 Rebuild = Callable[[Settings, list[str], Progress | None], object]
 
 
-def open_view(settings: Settings, name: str) -> Any:
+def open_view(settings: Settings, name: str,
+              kinds: Mapping[str, ProjectionKind] = PROJECTIONS) -> Any:
     """The view of one projection, for reading or rebuilding (tables created if allowed)."""
     env = Environment(name, settings.projection_env(name))
     factory: Any = InfrastructureFactory.construct(env=env)
-    return factory.tracking_recorder(PROJECTIONS[name].view_class(settings))
+    return factory.tracking_recorder(kinds[name].view_class(settings))
 
 
 def migrate_views(settings: Settings, progress: Progress | None = None,
@@ -194,15 +195,16 @@ def dead_letters(settings: Settings, names: Iterable[str] = PROJECTIONS
     return found
 
 
-def catch_up(settings: Settings, names: Iterable[str] = PROJECTIONS) -> int:
+def catch_up(settings: Settings, names: Iterable[str] = PROJECTIONS,
+             kinds: Mapping[str, ProjectionKind] = PROJECTIONS) -> int:
     """Processes, one event per transaction, whatever each view has not seen yet:
     exactly what the runner does, without its threads (tests, `readyz`)."""
     log = LedgerLog(env=settings.eventsourcing_env())
     processed = 0
     try:
         for name in names:
-            view = open_view(settings, name)
-            projection = PROJECTIONS[name].projection(view)
+            view = open_view(settings, name, kinds)
+            projection = kinds[name].projection(view)
             for notifications in log_batches(log, after=position_of(view)):
                 for notification in notifications:
                     event = log.mapper.to_domain_event(notification)
@@ -229,14 +231,15 @@ def catch_up_unattended(settings: Settings, names: Iterable[str] = PROJECTIONS) 
 
 
 def project(settings: Settings, stop: threading.Event,
-            names: Iterable[str] = PROJECTIONS) -> None:
+            names: Iterable[str] = PROJECTIONS,
+            kinds: Mapping[str, ProjectionKind] = PROJECTIONS) -> None:
     """Runs each projection whose lease this process holds until `stop` is set,
     standing by for the others (another projector is active for them, or the
     generation serving is of a shape this code does not write) and taking over
     when that changes. A runner's error stops them all and is raised (the
     supervisor restarts the projector)."""
     leases = leases_for(settings, names)
-    probes = {name: open_view(settings, name) for name in leases}
+    probes = {name: open_view(settings, name, kinds) for name in leases}
     active: dict[str, tuple[ExitStack, ProjectionRunner[Any, Any]]] = {}
     checked = polled = 0.0
     try:
@@ -246,7 +249,7 @@ def project(settings: Settings, stop: threading.Event,
                 for name, lease in leases.items():
                     if name not in active and probes[name].readable() and lease.try_acquire():
                         logger.info("projection %s: this projector is active", name)
-                        active[name] = _start(settings, name)
+                        active[name] = _start(settings, name, kinds[name])
             if time.monotonic() - checked >= LEASE_CHECK_SECONDS:
                 checked = time.monotonic()
                 for name in [n for n in active if not leases[n].held()]:
@@ -277,9 +280,10 @@ def _stand_by(name: str, active: dict[str, tuple[ExitStack, Any]], lease: Any) -
     lease.release()
 
 
-def _start(settings: Settings, name: str) -> tuple[ExitStack, ProjectionRunner[Any, Any]]:
+def _start(settings: Settings, name: str,
+           kind: ProjectionKind) -> tuple[ExitStack, ProjectionRunner[Any, Any]]:
     stack = ExitStack()
     runner = stack.enter_context(ProjectionRunner(
-        application_class=LedgerLog, projection_class=PROJECTIONS[name].projection,
-        view_class=PROJECTIONS[name].view_class(settings), env=settings.projection_env(name)))
+        application_class=LedgerLog, projection_class=kind.projection,
+        view_class=kind.view_class(settings), env=settings.projection_env(name)))
     return stack, runner

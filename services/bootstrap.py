@@ -14,6 +14,7 @@ from ledger.infra.config import Settings
 from ledger.infra.tokens import Tokens
 from projections.read_models import ReadModels
 from projections.scope import Reading
+from services.mail.status import MailStatus
 
 
 @dataclass
@@ -22,12 +23,14 @@ class Services:
     ledger: LedgerApplication
     reads: ReadModels
     reading: Reading
+    mail: MailStatus
 
     @property
     def tokens(self) -> Tokens:
         return self.ledger.tokens
 
     def close(self) -> None:
+        self.mail.close()
         self.reads.close()
         self.ledger.close()
 
@@ -39,4 +42,4 @@ def bootstrap(settings: Settings | None = None,
     ledger = LedgerApplication(settings, clock or utc_now)
     reads = ReadModels(settings)
     return Services(settings=settings, ledger=ledger, reads=reads,
-                    reading=Reading(reads, ledger.keys))
+                    reading=Reading(reads, ledger.keys), mail=MailStatus(settings))

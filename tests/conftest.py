@@ -18,6 +18,7 @@ import pytest
 
 from ledger.app.application import LedgerApplication, migrate
 from ledger.infra.config import Settings
+from projections.notify.running import migrate_notifier
 from projections.read_models import ReadModels
 from projections.runner import migrate_views, project
 from tests.helpers import Couple, ManualClock, make_couple
@@ -78,6 +79,7 @@ def migrated(url: str, tmp_path: Path) -> Settings:
     """A fresh instance at `url`: tables and views made, as `ebbflow migrate` does."""
     settings = settings_for(url, tmp_path / "keys")
     migrate(settings)
+    migrate_notifier(settings)
     migrate_views(settings)
     return settings.with_changes(create_tables=False)
 

@@ -85,7 +85,29 @@ class ProjectionCollector:
         yield from (log, position, lag, dead)
 
 
-def metrics_response(positions: Any, dead_letters: Any) -> Response:
+class MailCollector:
+    """The outbox's messages by state and the notifier's lag, read when scraped."""
+
+    def __init__(self, positions: Any, mail: Any) -> None:
+        self.positions, self.mail = positions, mail
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        try:
+            counts, position = self.mail.counts(), self.mail.position()
+        except Exception:  # no notifier tables yet (not migrated): nothing to count
+            return
+        messages = GaugeMetricFamily("ebbflow_mail_messages",
+                                     "Emails in the outbox: sent, failed (given up), pending",
+                                     labels=["state"])
+        for state, count in counts.items():
+            messages.add_metric([state], count)
+        lag = GaugeMetricFamily("ebbflow_notifier_lag_events",
+                                "Events in the log the notifier has not decided on yet")
+        lag.add_metric([], self.positions()[0] - position)
+        yield from (messages, lag)
+
+
+def metrics_response(positions: Any, dead_letters: Any, mail: Any = None) -> Response:
     registry = CollectorRegistry()
     if ServerSettings.from_env().metrics_dir:
         MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
@@ -96,5 +118,7 @@ def metrics_response(positions: Any, dead_letters: Any) -> Response:
     text = generate_latest(registry)
     projections = CollectorRegistry()
     projections.register(ProjectionCollector(positions, dead_letters))
+    if mail is not None:
+        projections.register(MailCollector(positions, mail))
     text += generate_latest(projections)
     return Response(text, mimetype=CONTENT_TYPE_LATEST)

@@ -64,7 +64,17 @@ def readyz() -> Response:
     if reasons:
         return unready(reasons)
     return jsonify({"status": "ready", "log_position": head, "projections": views,
-                    "dead_letters": dead_letters()})
+                    "dead_letters": dead_letters(), "notifier": notifier(head)})
+
+
+def notifier(head: int) -> dict[str, object]:
+    """Email is behind or stopped: said here, never a reason to stop serving pages."""
+    try:
+        position = services().mail.position()
+        return {"position": position, "lag": head - position,
+                "outbox": services().mail.counts()}
+    except Exception as error:  # no notifier tables (not migrated): named, not fatal
+        return {"error": type(error).__name__}
 
 
 def shapes_unreadable() -> list[str]:
@@ -102,4 +112,4 @@ def metrics() -> Response:
         if not hmac.compare_digest(given.encode(), expected.encode()):
             return Response("a metrics token is required\n", status=401,
                             headers={"WWW-Authenticate": "Bearer"}, mimetype="text/plain")
-    return metrics_response(positions, services().reads.dead_letters)
+    return metrics_response(positions, services().reads.dead_letters, services().mail)

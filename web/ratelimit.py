@@ -30,6 +30,7 @@ SIGN_UP = "5/minute;30/hour"
 SIGN_IN_FAILURES_PER_ADDRESS = "30/minute;300/hour"
 SIGN_IN_FAILURES_PER_EMAIL_AND_ADDRESS = "10/minute;50/hour"
 PASSWORD_CHECK_FAILURES = "10/hour;30/day"  # noqa: S105 - a rate, per account
+PASSWORD_RESETS = "5/minute;20/hour"  # noqa: S105 - a rate per address and per email
 IMPORTS = "5/hour;20/day"  # per account: each may be 64 MiB to read and check
 T = TypeVar("T")
 

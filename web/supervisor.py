@@ -1,6 +1,7 @@
-"""`ebbflow serve`: gunicorn and the projector as supervised child processes.
+"""`ebbflow serve`: gunicorn, the projector and the notifier (with its sender) as
+supervised child processes.
 
-The projector is restarted if it dies; SIGTERM or SIGINT stops both gracefully
+The projector and the notifier are restarted if they die; SIGTERM or SIGINT stops both gracefully
 and together within STOP_TIMEOUT (gunicorn lets in-flight requests finish within
 its graceful timeout, 8 s). Prometheus' multiprocess files go to a fresh folder
 unless PROMETHEUS_MULTIPROC_DIR is set.
@@ -46,10 +47,12 @@ class Supervisor:
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: self.stopping.set())
         env = {**os.environ, "EBBFLOW_CREATE_TABLES": "no"}
+        env.setdefault("EBBFLOW_BASE_URL", f"http://{self.host}:{self.port}")  # emailed links
         if not env.get("PROMETHEUS_MULTIPROC_DIR"):
             env["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="ebbflow-metrics-")
         web = subprocess.Popen(self.gunicorn_command(), env=env)  # noqa: S603
         projector = self.start_projector(env)
+        notifier = self.start_child(env, "notify")
         try:
             while not self.stopping.wait(0.2):
                 if web.poll() is not None:
@@ -60,8 +63,13 @@ class Supervisor:
                                    projector.returncode)
                     time.sleep(RESTART_DELAY)
                     projector = self.start_projector(env)
+                if notifier.poll() is not None:
+                    logger.warning("the notifier stopped (%s); restarting it",
+                                   notifier.returncode)
+                    time.sleep(RESTART_DELAY)
+                    notifier = self.start_child(env, "notify")
         finally:
-            self.stop(web, projector)
+            self.stop(web, projector, notifier)
         logger.info("stopped")
         return 0
 
@@ -82,4 +90,9 @@ class Supervisor:
 
     @staticmethod
     def start_projector(env: dict[str, str]) -> subprocess.Popen[bytes]:
-        return subprocess.Popen([sys.executable, "-m", "web.cli", "project"], env=env)
+        return Supervisor.start_child(env, "project")
+
+    @staticmethod
+    def start_child(env: dict[str, str], command: str) -> subprocess.Popen[bytes]:
+        """`ebbflow project` or `ebbflow notify` (the notifier and its sender)."""
+        return subprocess.Popen([sys.executable, "-m", "web.cli", command], env=env)  # noqa: S603

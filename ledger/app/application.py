@@ -14,6 +14,7 @@ from uuid import UUID
 from ledger.app.commands_accounts import AccountCommands
 from ledger.app.commands_entries import EntryCommands
 from ledger.app.commands_import import ImportCommands
+from ledger.app.commands_mail import MailCommands
 from ledger.app.commands_partnership import PartnershipCommands
 from ledger.app.commands_sharing import SharingCommands
 from ledger.app.core import utc_now
@@ -51,8 +52,8 @@ class LedgerSummary:
         return {p.id.hex: p.display_name or "(erased)" for p in self.partners}
 
 
-class LedgerApplication(AccountCommands, PartnershipCommands, EntryCommands, SharingCommands,
-                        ImportCommands):
+class LedgerApplication(MailCommands, AccountCommands, PartnershipCommands, EntryCommands,
+                        SharingCommands, ImportCommands):
     name = APP_NAME
 
     def __init__(self, settings: Settings, clock: Callable[[], datetime] = utc_now) -> None:

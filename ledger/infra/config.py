@@ -74,11 +74,20 @@ class Settings:
     ratelimit_storage_url: str = "memory://"  # EBBFLOW_RATELIMIT_STORAGE_URL
     ready_max_lag: int = 1000  # EBBFLOW_READY_MAX_LAG: /readyz's bound on a view's lag
     metrics_token: str = ""  # EBBFLOW_METRICS_TOKEN: when set, /metrics wants it
+    smtp_url: str = ""  # EBBFLOW_SMTP_URL: smtp://, smtps://, smtp+starttls:// (or ?starttls=1)
+    mail_from: str = "Notes <notes@localhost>"  # EBBFLOW_MAIL_FROM: a neutral sender
+    base_url: str = "http://127.0.0.1:8000"  # EBBFLOW_BASE_URL: where emailed links point
+    digest_time: str = "08:00"  # EBBFLOW_DIGEST_TIME: digests and reminders, ledger time
 
     @property
     def erasure_log(self) -> Path:
         """The erasure journal (ledger/erasures.py): outside the database on purpose."""
         return self.erasure_log_path or self.data_dir / "erasures.log"
+
+    @property
+    def outbox_dir(self) -> Path:
+        """Where a development instance without SMTP writes its emails (.eml)."""
+        return self.data_dir / "outbox"
 
     @property
     def is_sqlite(self) -> bool:
@@ -121,6 +130,10 @@ class Settings:
             ratelimit_storage_url=env.get("EBBFLOW_RATELIMIT_STORAGE_URL") or "memory://",
             ready_max_lag=int(env.get("EBBFLOW_READY_MAX_LAG", "1000")),
             metrics_token=env.get("EBBFLOW_METRICS_TOKEN", ""),
+            smtp_url=env.get("EBBFLOW_SMTP_URL", ""),
+            mail_from=env.get("EBBFLOW_MAIL_FROM") or "Notes <notes@localhost>",
+            base_url=(env.get("EBBFLOW_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
+            digest_time=env.get("EBBFLOW_DIGEST_TIME") or "08:00",
         )
 
     @property

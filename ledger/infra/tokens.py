@@ -17,7 +17,9 @@ from ledger.domain.exceptions import NotFound
 from ledger.infra.encoding_time import from_micros, micros
 
 TOKEN_BYTES = 32
-TTL = {"api": timedelta(days=30), "session": timedelta(days=14)}
+TTL = {"api": timedelta(days=30), "session": timedelta(days=14),
+       "reset": timedelta(minutes=30), "verify": timedelta(days=7)}
+SIGN_IN_KINDS = ("api", "session")  # emailed links (reset, verify) are not sessions
 TOUCH_EVERY = timedelta(minutes=1)
 USER_AGENT_MAX = 200
 
@@ -78,7 +80,8 @@ class Tokens:
                           from_micros(r["expires_at"]),
                           from_micros(r["last_used_at"]) if r["last_used_at"] else None,
                           r["user_agent"])
-                for r in self._store.tokens_of(account_id.hex, micros(self._clock()))]
+                for r in self._store.tokens_of(account_id.hex, micros(self._clock()))
+                if r["kind"] in SIGN_IN_KINDS]
 
     def revoke(self, account_id: UUID, token_id: UUID | None = None) -> None:
         """One token, or (no id) every token and session: "log out everywhere"."""
@@ -90,6 +93,19 @@ class Tokens:
         not found."""
         if not self._store.revoke_tokens(account_id.hex, micros(self._clock()), token_id.hex):
             raise NotFound("token not found")
+    def redeem(self, token: str, kind: str) -> UUID | None:
+        """The account of a live emailed link, used up by this call: a second use, an
+        expired or unknown link is None."""
+        found = self.resolve(token, kind)
+        if found is None or not self._store.revoke_tokens(found[0].hex, micros(self._clock()),
+                                                            found[1].hex):
+            return None
+        return found[0]
+
+    def revoke_kind(self, account_id: UUID, kind: str) -> None:
+        """Every live link of one kind: a change of address voids the old address's."""
+        self._store.revoke_tokens_of_kind(account_id.hex, kind, micros(self._clock()))
+
     def revoke_others(self, account_id: UUID, keep: UUID | None) -> None:
         """Every token and session of the account but `keep` (the one in use)."""
         self._store.revoke_other_tokens(account_id.hex, micros(self._clock()),

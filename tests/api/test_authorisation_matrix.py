@@ -13,8 +13,10 @@ from tests.api.conftest import PASSWORD, Api, Person
 from tests.helpers import ManualClock
 
 NOT_FOUND_IS_THE_ANSWER = {("/api/v1/ledgers/join", "POST"),  # an unknown invite code
+                           ("/api/v1/password-resets/<string:token>", "POST"),  # unknown link
                            ("/api/v1/ledgers/<uuid:ledger_id>/invite", "GET")}  # both joined
 PUBLIC = {("/api/v1/accounts", "POST"), ("/api/v1/tokens", "POST"),
+          ("/api/v1/password-resets", "POST"), ("/api/v1/password-resets/<string:token>", "POST"),
           ("/api/v1/openapi.json", "GET"), ("/api/v1/docs", "GET"),
           ("/api/v1/docs/assets/<path:name>", "GET")}
 
@@ -36,6 +38,14 @@ ROWS: dict[tuple[str, str], tuple[str, Any]] = {
     ("/api/v1/accounts/me", "DELETE"): ("/api/v1/accounts/me", {"password": "wrong"}),
     ("/api/v1/tokens", "POST"): ("/api/v1/tokens", {"email": "alex@example.com",
                                                      "password": PASSWORD}),
+    ("/api/v1/accounts/me/notifications", "GET"): ("/api/v1/accounts/me/notifications", None),
+    ("/api/v1/accounts/me/notifications", "PUT"): ("/api/v1/accounts/me/notifications", {}),
+    ("/api/v1/accounts/me/email-verification", "POST"): (
+        "/api/v1/accounts/me/email-verification", None),
+    ("/api/v1/password-resets", "POST"): ("/api/v1/password-resets",
+                                          {"email": "nobody@example.com"}),
+    ("/api/v1/password-resets/<string:token>", "POST"): (
+        "/api/v1/password-resets/ef_r_unknown", {"password": "a long enough password"}),
     ("/api/v1/tokens", "GET"): ("/api/v1/tokens", None),
     ("/api/v1/tokens", "DELETE"): ("/api/v1/tokens", None),
     ("/api/v1/tokens/current", "DELETE"): ("/api/v1/tokens/current", None),

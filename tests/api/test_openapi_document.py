@@ -45,10 +45,13 @@ def header_names(op: dict[str, Any]) -> set[str]:
     return {p["$ref"].rsplit("/", 1)[-1] for p in op.get("parameters", []) if "$ref" in p}
 
 
-def test_only_sign_up_and_sign_in_are_declared_without_a_token(api: Api) -> None:
+def test_only_sign_up_sign_in_and_password_resets_are_declared_without_a_token(
+        api: Api) -> None:
     spec = document(api)
     public = {(m, p) for m, p, op in operations(spec) if op["security"] == []}
-    assert public == {("POST", "/api/v1/accounts"), ("POST", "/api/v1/tokens")}
+    assert public == {("POST", "/api/v1/accounts"), ("POST", "/api/v1/tokens"),
+                      ("POST", "/api/v1/password-resets"),
+                      ("POST", "/api/v1/password-resets/{token}")}
     assert all(op["security"] == [{"bearer": []}] for m, p, op in operations(spec)
                if (m, p) not in public)
     assert api.client.post("/api/v1/tokens", json={"email": "nobody@example.com",
@@ -73,7 +76,7 @@ def test_an_import_declares_its_body_and_an_approval_may_come_without_one(api: A
 def test_every_operation_has_a_unique_snake_case_operation_id(api: Api) -> None:
     ids = [op.get("operationId", "") for _, _, op in operations(document(api))]
     assert all(re.fullmatch(r"[a-z]+(_[a-z]+)*", i) for i in ids), ids
-    assert len(ids) == len(set(ids)) == 39
+    assert len(ids) == len(set(ids)) == 44
     assert {"express_need", "acknowledge_care", "resolve_need", "get_ledger", "list_shares",
             "get_share", "revoke_token", "leave_ledger", "read_balance_series"} <= set(ids)
 
@@ -206,7 +209,7 @@ def test_idempotency_key_and_if_match_are_declared_exactly_where_the_server_read
     share = sam.post(f"{base}/shares", {"label": "c",
                                         "expires_at": "2026-04-01T00:00:00Z"}).json["id"]
     values = {"ledger_id": ledger, "need_id": need, "care_id": care, "entry_id": need,
-              "share_id": share}
+              "share_id": share, "token": "ef_r_unknown"}
     bodies: dict[str, Any] = {
         "/api/v1/accounts": {"email": "new@example.com", "password": PASSWORD,
                              "display_name": "New"},
@@ -227,6 +230,9 @@ def test_idempotency_key_and_if_match_are_declared_exactly_where_the_server_read
         "/api/v1/ledgers/{ledger_id}/shares": {"label": "c",
                                                "expires_at": "2026-04-01T00:00:00Z"},
         "/api/v1/ledgers/{ledger_id}/shares/{share_id}/approval": {},
+        "/api/v1/accounts/me/email-verification": None,
+        "/api/v1/password-resets": {"email": "nobody@example.com"},
+        "/api/v1/password-resets/{token}": {"password": "a long enough password"},
     }
     spec = document(api)
     writes = [(m, p, op) for m, p, op in operations(spec) if m == "POST"]
@@ -300,6 +306,20 @@ def test_every_operation_answers_as_the_document_says(api: Api) -> None:
               json={"current_password": PASSWORD, "display_name": "Alex"})
     tokens = walk.send(kim_person, "GET", "/api/v1/tokens", 200).json["items"]
     walk.send(alex, "DELETE", "/api/v1/tokens/{token_id}", 404, {"token_id": tokens[0]["id"]})
+    mail_choices = "/api/v1/accounts/me/notifications"
+    walk.send(alex, "GET", mail_choices, 200)
+    walk.send(alex, "PUT", mail_choices, 200, json={
+        "needs": True, "care": True, "answers": False, "check_in_reveal": True,
+        "shares": False, "weekly_reminder": {"day": "monday"}, "digest": "daily",
+        "quiet_hours": {"from": "22:00", "to": "07:00"}})
+    walk.send(alex, "PUT", mail_choices, 422, json={"needs": "yes"})
+    walk.send(alex, "POST", "/api/v1/accounts/me/email-verification", 202)
+    walk.send(None, "POST", "/api/v1/password-resets", 202, json={"email": alex.email})
+    walk.send(None, "POST", "/api/v1/password-resets", 422, json={})
+    walk.send(None, "POST", "/api/v1/password-resets/{token}", 404, {"token": "ef_r_unknown"},
+              json={"password": "a long enough password"})
+    walk.send(None, "POST", "/api/v1/password-resets/{token}", 422, {"token": "ef_r_unknown"},
+              json={"password": "short"})
 
     theirs = walk.send(robin, "POST", "/api/v1/ledgers", 201, json={"name": "Robin's"},
                        headers={"Idempotency-Key": "open-once"}).json["id"]

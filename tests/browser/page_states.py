@@ -94,6 +94,13 @@ STATES: dict[str, Reach] = {
     "join": at("/join", "Robin"),
     "join-unknown-code": refused(at("/join", "Robin"), "Join", {"Invite code": "NOSUCHCODE"}),
     "account": at("/account", "Sam"),
+    "forgotten-password": at("/reset"),
+    "forgotten-password-with-errors": refused(at("/reset"), "Send me a link",
+                                              {"Email": ""}),
+    "new-password": at("/reset/ef_r_not-a-link"),
+    "new-password-with-errors": refused(at("/reset/ef_r_not-a-link"), "Save my new password",
+                                        {"New password": "short"}),
+    "unsubscribe": at("/unsubscribe/not-a-link"),
     "account-with-errors": refused(at("/account", "Sam"), "Save", {
         "New password (leave empty to keep it)": "short"}),
     "export": at("/ledgers/{ledger}/export", "Alex"),

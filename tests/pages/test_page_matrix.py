@@ -25,6 +25,13 @@ ROWS: dict[tuple[str, str], tuple[str, dict[str, str]] | None] = {
     ("/offline", "GET"): None, ("/favicon.ico", "GET"): None,
     ("/share/<token>", "GET"): None,  # the token is the credential: tests/api/test_shares.py
     ("/share/<token>/download.<fmt>", "GET"): None,
+    # emailed links: the token is the credential (tests/pages/test_mail_pages.py)
+    ("/verify/<token>", "GET"): None, ("/unsubscribe/<token>", "GET"): None,
+    ("/unsubscribe/<token>", "POST"): None,  # one-click from a mail program: no CSRF token
+    ("/reset", "GET"): None, ("/reset", "POST"): None,
+    ("/reset/<token>", "GET"): None, ("/reset/<token>", "POST"): None,
+    ("/account/notifications", "POST"): ("/account/notifications", {"digest": "off"}),
+    ("/account/verification", "POST"): ("/account/verification", {}),
     ("/exports/csv-dictionary", "GET"): None,  # describes the CSV columns, no one's data
     ("/account", "GET"): ("/account", {}), ("/account", "POST"): ("/account", {}),
     ("/account/left/<uuid:ledger_id>/forget", "POST"): ("/account/left/{ledger}/forget", {}),

@@ -304,12 +304,12 @@ def test_private_pages_are_never_stored_and_cookies_are_lax(browser: Browser) ->
     assert "no-store" not in browser.get("/").headers.get("Cache-Control", "")
 
 
-def test_the_account_page_says_a_forgotten_password_cannot_be_recovered(
+def test_the_account_page_says_a_forgotten_password_can_be_reset_by_email(
     browser: Browser,
 ) -> None:
     browser.sign_up("Kim")
     html = browser.get("/account").get_data(as_text=True)
-    assert "forgotten password cannot be recovered" in html
+    assert "forgotten password can be reset by email" in html
     assert "every other place you are logged in is logged out" in html
 
 

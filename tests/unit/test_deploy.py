@@ -68,16 +68,18 @@ def test_the_healthcheck_asks_readyz_on_loopback_at_the_port_gunicorn_binds() ->
     assert readyz_url("ebbflow-web:8000") == "http://ebbflow-web:8000/readyz"
 
 
-def test_systemd_units_run_web_migrate_and_two_projectors_and_stop_within_ten_seconds() -> None:
+def test_systemd_units_run_web_migrate_two_projectors_and_two_notifiers_and_stop_within_ten_seconds(
+) -> None:
     units = {}
     for path in (DEPLOY / "systemd").glob("*.service"):
         parser = configparser.ConfigParser(strict=False, interpolation=None)
         parser.read_string(path.read_text())
         units[path.name] = parser
     assert set(units) == {"ebbflow-migrate.service", "ebbflow-web.service",
-                          "ebbflow-projector@.service"}
+                          "ebbflow-projector@.service", "ebbflow-notifier@.service"}
     assert units["ebbflow-migrate.service"]["Service"]["Type"] == "oneshot"
-    for name in ("ebbflow-web.service", "ebbflow-projector@.service"):
+    assert units["ebbflow-notifier@.service"]["Service"]["ExecStart"].endswith("ebbflow notify")
+    for name in ("ebbflow-web.service", "ebbflow-projector@.service", "ebbflow-notifier@.service"):
         service = units[name]["Service"]
         assert int(service["TimeoutStopSec"]) <= 10
         assert service["EnvironmentFile"] == "/etc/ebbflow/ebbflow.env"

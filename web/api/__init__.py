@@ -7,7 +7,7 @@ from flask import Flask, Response, render_template, send_from_directory
 from flask_smorest import Api
 from swagger_ui_bundle import swagger_ui_path
 
-from web.api import accounts, entries, exports, ledgers, reads, shares
+from web.api import accounts, entries, exports, ledgers, mail, reads, shares
 from web.api.document import complete_document, register_components
 from web.errors import problem
 from web.http import public
@@ -22,7 +22,7 @@ def register_api(app: Flask) -> Api:
     ), "license": {"name": "Proprietary", "identifier": "LicenseRef-Proprietary"}},
         "servers": [{"url": "/"}]})
     register_components(api)
-    for module in (accounts, ledgers, entries, reads, exports, shares):
+    for module in (accounts, mail, ledgers, entries, reads, exports, shares):
         api.register_blueprint(module.blp)
     complete_document(api, app)
     app.config["EBBFLOW_PUBLIC_ENDPOINTS"] = {"api-docs.openapi_json"}

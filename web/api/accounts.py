@@ -51,11 +51,18 @@ def get_my_account(_query: dict[str, Any]) -> dict[str, Any]:
 @blp.response(200, schemas.AccountOut)
 @declares(409, 429)  # wrong passwords are limited per account
 def change_profile(body: dict[str, Any]) -> dict[str, Any]:
-    """Change my display name or password (the current password is required)."""
-    services().limits.password_check(g.account_id.hex, lambda: services().ledger.change_profile(
-        g.account_id, body["current_password"], body.get("display_name"), body.get("password"),
-        keep_token=g.token_id))
+    """Change my display name, email or password (the current password is required); a
+    new email is unverified until its emailed link is followed."""
+    services().limits.password_check(g.account_id.hex, lambda: change_me(body))
     return describe_me()
+
+
+def change_me(body: dict[str, Any]) -> None:
+    if body.get("email"):
+        services().ledger.change_email(g.account_id, body["current_password"], body["email"])
+    services().ledger.change_profile(g.account_id, body["current_password"],
+                                     body.get("display_name"), body.get("password"),
+                                     keep_token=g.token_id)
 
 
 @blp.route("/accounts/me", methods=["DELETE"])

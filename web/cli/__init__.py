@@ -17,7 +17,8 @@ ebbflow = click.Group(
     "ebbflow", help="Ebb & Flow: a shared-needs ledger for couples.",
     epilog="Configured by EBBFLOW_DATABASE_URL, EBBFLOW_CIPHER_KEY, EBBFLOW_SECRET_KEY.",
     context_settings={"max_content_width": 120},  # whole help lines in a wide terminal
-    commands=[instance.migrate, demo.demo, instance.project, instance.rebuild,
+    commands=[instance.migrate, demo.demo, instance.project, instance.notify,
+              instance.rebuild,
               instance.dead_letters, instance.serve, exports.export, exports.verify, exports.key,
               exports.import_export, instance.backup, instance.restore, benchmarks.bench],
 )

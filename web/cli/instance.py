@@ -25,7 +25,10 @@ from ledger.app.housekeeping import keep_house
 from ledger.infra import backup as backups
 from ledger.infra.config import Settings
 from projections import online, runner
+from projections.notify.running import migrate_notifier, restart_at_head
 from services.bootstrap import bootstrap
+from services.mail.running import run_mail
+from services.mail.transport import transport_for
 from web.logs import configure_logging
 from web.supervisor import Supervisor
 
@@ -37,6 +40,7 @@ def migrate_all(settings: Settings, keep_stale: bool = False) -> None:
     another shape than this release reads is rebuilt online (the old one serves
     meanwhile), or with `keep_stale` left for `ebbflow rebuild --online`."""
     application.migrate(settings)
+    migrate_notifier(settings)
     progress = _progress()
     try:
         stale = runner.migrate_views(settings, _reporting(progress, {}),
@@ -81,6 +85,7 @@ def serve(host: str, port: int, workers: int | None) -> int:
     migrate_all(settings)
     children = Supervisor(host, port, workers)
     click.echo(f"Ebb & Flow is at http://{host}:{port}/")
+    click.echo(f"Emails go to {transport_for(settings.smtp_url, settings.outbox_dir).describe()}")
     return children.run()
 
 
@@ -101,6 +106,22 @@ def project() -> int:
     runner.project(settings, stop)
     housekeeper.join(5)
     logger.info("projector stopped")
+    return 0
+
+
+@click.command("notify")
+def notify() -> int:
+    """send the emails partners chose, following the log, until stopped
+
+    SIGTERM or SIGINT stops it cleanly. Without EBBFLOW_SMTP_URL the emails are
+    written as .eml files to the data folder's outbox/."""
+    settings = Settings.from_env()
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    configure_logging()
+    run_mail(settings, stop)
+    logger.info("notifier stopped")
     return 0
 
 
@@ -203,4 +224,6 @@ def restore(file: str | None, replace: bool, erasures_only: bool) -> int:
     click.echo(f"re-applied the erasure journal: {again} key(s) destroyed again")
     if not erasures_only:
         rebuild_with_progress(settings, list(runner.PROJECTIONS))
+        restart_at_head(settings)
+        click.echo("the notifier starts again at the restored log's end")
     return 0

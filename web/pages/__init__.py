@@ -9,13 +9,13 @@ from flask_wtf.csrf import CSRFProtect
 
 from ledger.domain.kinds import KINDS
 from projections.chart_svg import care_svg, felt_svg
-from web.pages import account, counsellor, entries, home, ledgers, sharing
+from web.pages import account, counsellor, entries, home, ledgers, mail, sharing
 from web.pages.common import blp
 from web.pages.session import load_session
 from web.pages.words import register_words
 
 # imported for their routes on `blp`
-ROUTE_MODULES = (account, counsellor, entries, home, ledgers, sharing)
+ROUTE_MODULES = (account, counsellor, entries, home, ledgers, mail, sharing)
 
 
 def register_pages(app: Flask) -> None:
@@ -28,6 +28,8 @@ def register_pages(app: Flask) -> None:
     for endpoint, view in app.view_functions.items():
         if not endpoint.startswith("pages."):
             csrf.exempt(view)  # the API authenticates with bearer tokens, not cookies
+    # mail programs post the one-click unsubscribe (RFC 8058) without a page or its token
+    csrf.exempt(app.view_functions["pages.unsubscribe"])
 
     @app.before_request
     def pages_session() -> None:

@@ -9,6 +9,7 @@ from flask import g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from ledger.domain.exceptions import Conflict, Invalid, Unauthenticated
+from web.api.accounts import change_me
 from web.pages.common import blp, load_form
 from web.pages.forms import AccountForm, LoginForm, SignUpForm
 from web.pages.session import end_session, signed_in, start_session
@@ -100,10 +101,9 @@ def account() -> str | Response | tuple[str, int]:
         data, errors = load_form(AccountForm())
         if not errors:
             try:
-                services().limits.password_check(
-                    g.account_id.hex, lambda: services().ledger.change_profile(
-                        g.account_id, data["current_password"], data.get("display_name"),
-                        data.get("password"), keep_token=g.token_id))
+                services().limits.password_check(g.account_id.hex, lambda: change_me(data))
+            except Conflict:
+                errors = {"email": ["Another account has this email."]}
             except Invalid as error:
                 errors = error.errors
             except RateLimited:
@@ -117,7 +117,9 @@ def account() -> str | Response | tuple[str, int]:
         g.account_id)]
     return render_template("pages/account.html", me=me, sessions=sessions, errors=errors,
                            current=g.token_id, saved=request.args.get("saved"),
-                           left=left), 422 if errors else 200
+                           left=left, address=app.mail_address(g.account_id),
+                           choices=app.notifications_of(g.account_id),
+                           sent=request.args.get("sent")), 422 if errors else 200
 
 
 @blp.route("/account/left/<uuid:ledger_id>/forget", methods=["POST"])

@@ -14,6 +14,7 @@ from typing import Any, cast
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
 from ledger.domain.guards import MAX_SHARE_LIFETIME
+from ledger.domain.notifications import DAYS as NOTIFICATION_DAYS
 from ledger.domain.weeks import zone
 from projections.scope import SECTIONS
 from web.api import schemas
@@ -21,6 +22,7 @@ from web.api.entries import ENTRY_INPUTS
 from web.api.exports import ExportQuery
 from web.api.fields import StrictBoolean, Text, UTCDateTime
 from web.api.schemas.base import PlainSchema
+from web.api.schemas.mail import HH_MM, NewPasswordIn, NotificationsIn, PasswordResetIn
 from web.api.shares import ApprovalIn, ShareIn
 
 
@@ -86,6 +88,12 @@ SignUpForm = form_of(schemas.SignUpIn)
 LoginForm = form_of(schemas.TokenIn)
 AccountForm = form_of(schemas.ProfileIn)
 LedgerForm = form_of(schemas.LedgerIn)
+NotificationsForm = form_of(  # a page sends the reminder's day and quiet hours flat
+    NotificationsIn, drop=("weekly_reminder", "quiet_hours"),
+    weekly_reminder_day=fields.String(validate=validate.OneOf(NOTIFICATION_DAYS)),
+    quiet_from=fields.String(validate=HH_MM), quiet_to=fields.String(validate=HH_MM))
+ResetRequestForm = form_of(PasswordResetIn)
+NewPasswordForm = form_of(NewPasswordIn)
 JoinForm = form_of(schemas.JoinIn)
 ENTRY_FORMS: dict[str, type[FormSchema]] = {  # one form per kind of entry (kinds.py)
     kind: form_of(schema) for kind, schema in ENTRY_INPUTS.items()}

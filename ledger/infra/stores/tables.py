@@ -110,6 +110,10 @@ class AuxiliaryTables:
         self.aux("UPDATE {tokens} SET revoked_at = ? WHERE account_id = ? AND token_id <> ? "
                  "AND revoked_at IS NULL", (at, account_id, keep or ""))
 
+    def revoke_tokens_of_kind(self, account_id: str, kind: str, at: int) -> None:
+        self.aux("UPDATE {tokens} SET revoked_at = ? WHERE account_id = ? AND kind = ? "
+                 "AND revoked_at IS NULL", (at, account_id, kind))
+
     def delete_tokens(self, account_id: str) -> None:
         self.aux("DELETE FROM {tokens} WHERE account_id = ?", (account_id,))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from ledger.infra.passwords import MIN_PASSWORD_LENGTH
-from ledger.infra.tokens import TTL
+from ledger.infra.tokens import SIGN_IN_KINDS
 from web.api.fields import Name, StrictBoolean, UTCDateTime
 from web.api.schemas.base import PlainSchema, asking, choice
 
@@ -35,6 +35,8 @@ class ProfileIn(PlainSchema):
     current_password = fields.String(required=True, error_messages=asking(
         "Please write your current password."))
     display_name = Name()
+    email = fields.Email(validate=validate.Length(max=254), error_messages={
+        "invalid": NOT_AN_EMAIL})
     password = fields.String(validate=A_PASSWORD)
 
 
@@ -55,7 +57,7 @@ class TokenOut(PlainSchema):
 
 class TokenInfoOut(PlainSchema):
     id = fields.UUID(dump_only=True, required=True)
-    kind = choice(list(TTL), required=True)
+    kind = choice(list(SIGN_IN_KINDS), required=True)
     created_at = UTCDateTime(dump_only=True, required=True)
     expires_at = UTCDateTime(dump_only=True, required=True)
     last_used_at = UTCDateTime(dump_only=True, allow_none=True, required=True)

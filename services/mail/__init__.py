@@ -1,0 +1,2 @@
+"""Delivering the notifier's outbox: composing discreet messages and handing them to
+an SMTP server (or, in development, to .eml files)."""
