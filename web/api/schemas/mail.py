@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, post_load, validate
+from marshmallow import fields, post_load, validate
 
 from ledger.domain.notifications import DAYS, DIGESTS
 from web.api.fields import StrictBoolean
 from web.api.schemas.accounts import A_PASSWORD, EMAIL
-from web.api.schemas.base import asking
+from web.api.schemas.base import PlainSchema, asking
 
 HH_MM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Please give a time like 22:00.")
 
@@ -18,19 +18,19 @@ def _switch(words: str) -> StrictBoolean:
     return StrictBoolean(required=True, error_messages=asking(words))
 
 
-class WeeklyReminder(Schema):
+class WeeklyReminder(PlainSchema):
     day = fields.String(required=True, validate=validate.OneOf(DAYS), error_messages=asking(
         "Please choose the day of your reminder."))
 
 
-class QuietHours(Schema):
+class QuietHours(PlainSchema):
     from_ = fields.String(required=True, data_key="from", validate=HH_MM,
                           error_messages=asking("Please say when quiet hours begin."))
     to = fields.String(required=True, validate=HH_MM,
                        error_messages=asking("Please say when quiet hours end."))
 
 
-class NotificationsIn(Schema):
+class NotificationsIn(PlainSchema):
     """Every choice at once: what a PUT sends is what the account then has."""
 
     needs = _switch("Please say whether to email you when a need is shared with you.")
@@ -72,10 +72,10 @@ def notifications_out(chosen: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-class PasswordResetIn(Schema):
+class PasswordResetIn(PlainSchema):
     email = fields.String(required=True, validate=validate.Length(1, 254), error_messages=EMAIL)
 
 
-class NewPasswordIn(Schema):
+class NewPasswordIn(PlainSchema):
     password = fields.String(required=True, validate=A_PASSWORD,
                              error_messages=asking("Please choose a new password."))
