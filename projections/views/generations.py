@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from eventsourcing.persistence import Tracking
 
@@ -67,27 +67,27 @@ class Generations:
     table_migration_identifier: str  # the library's marker in the tracking table
     _local: threading.local
 
-    # provided by ViewStore and its backend
-    def run(self, cursor: Any, text: str, params: Any = ()) -> Any:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by ViewStore and its backend (declared for mypy only)
+        def run(self, cursor: Any, text: str, params: Any = ()) -> Any:
+            ...
 
-    def transaction(self, *, commit: bool) -> Any:
-        raise NotImplementedError
+        def transaction(self, *, commit: bool) -> Any:
+            ...
 
-    def read(self, check: bool = True) -> Any:
-        raise NotImplementedError
+        def read(self, check: bool = True) -> Any:
+            ...
 
-    def write(self, check: bool = True) -> Any:
-        raise NotImplementedError
+        def write(self, check: bool = True) -> Any:
+            ...
 
-    def create_statements(self) -> list[str]:
-        raise NotImplementedError
+        def create_statements(self) -> list[str]:
+            ...
 
-    def all_tables(self) -> tuple[str, ...]:
-        raise NotImplementedError
+        def all_tables(self) -> tuple[str, ...]:
+            ...
 
-    def forget_position(self, cursor: Any, key: str) -> None:
-        raise NotImplementedError
+        def forget_position(self, cursor: Any, key: str) -> None:
+            ...
 
     def lock_clause(self) -> str:
         """What makes a writer wait for a switch in progress (PostgreSQL: FOR SHARE)."""
