@@ -3,7 +3,12 @@ sends `NOTIFY` with the view's name and position (delivered at its commit, never
 before), and one listening connection per process wakes the reads waiting for
 that position. A read checks the view's own position first and again whenever it
 wakes, so a missed notification costs at most one safety interval, never a wrong
-answer; a listener that loses its connection reconnects."""
+answer; a listener that loses its connection reconnects.
+
+The same channel carries "the view registry changed" (a switch to another
+generation, a new version): each process then forgets the serving generation it
+cached (projections.views.generations), so view reads skip the registry lookup
+while nothing changes, and a process that is not listening does not cache."""
 
 from __future__ import annotations
 
@@ -26,6 +31,9 @@ def channel_of(schema: str, prefix: str) -> str:
     return f"{schema}_{prefix}_commits"[:63]
 
 
+REGISTRY_CHANGED = "registry"  # a payload of its own: no view is named so
+
+
 def payload(view: str, position: int) -> str:
     return f"{view}:{position}"
 
@@ -41,17 +49,31 @@ class CommitWaiter:
         self.listening = threading.Event()
         self.pid = -1
         self.stopped = False
+        self.epoch = 0  # registry changes heard, and (re)connections, in this process
 
     def ensure_listening(self) -> bool:
         """Starts this process's listener (after a fork too); True once it listens."""
+        self.ensure_listening_soon()
+        return self.listening.wait(timeout=1.0)
+
+    def registry_epoch(self) -> tuple[int, int] | None:
+        """Changes the view registry may have had, as this process has heard them;
+        None while not listening (a change could go unheard: nothing may be cached).
+        Read before the registry, it tells whether what was read then still holds."""
+        if self.pid != os.getpid():
+            self.ensure_listening_soon()
+            return None
+        return (self.pid, self.epoch) if self.listening.is_set() else None
+
+    def ensure_listening_soon(self) -> None:
+        """Starts the listener without waiting for it."""
         if self.pid != os.getpid():
             with self.changed:
                 if self.pid != os.getpid():
-                    self.pid, self.heard = os.getpid(), {}
+                    self.pid, self.heard, self.epoch = os.getpid(), {}, 0
                     self.listening = threading.Event()
                     threading.Thread(target=self._listen, name="view-commits",
                                      daemon=True).start()
-        return self.listening.wait(timeout=1.0)
 
     def wait(self, view: str, position: int, committed: Any, timeout: float) -> bool:
         """Until `committed()` (the view's own position) reaches `position`."""
@@ -73,6 +95,7 @@ class CommitWaiter:
             try:
                 with psycopg.connect(**self.connect_kwargs, autocommit=True) as conn:
                     conn.execute(f'LISTEN "{self.channel}"')
+                    self._registry_changed()  # what changed while not listening is unknown
                     self.listening.set()
                     while not self.stopped and self.pid == pid:
                         for note in conn.notifies(timeout=1.0):
@@ -81,13 +104,22 @@ class CommitWaiter:
             except psycopg.Error as error:
                 logger.warning("view commits: listener lost its connection (%s)", error)
                 self.listening.clear()
+                self._registry_changed()
                 time.sleep(RECONNECT_SECONDS)
 
     def stop(self) -> None:
         """The listener closes its connection within a second."""
         self.stopped = True
 
+    def _registry_changed(self) -> None:
+        with self.changed:
+            self.epoch += 1
+            self.changed.notify_all()  # waiting reads look again, at the new generation
+
     def _heard(self, text: str) -> None:
+        if text == REGISTRY_CHANGED:
+            self._registry_changed()
+            return
         view, _, position = text.rpartition(":")
         with self.changed:
             if int(position) > self.heard.get(view, 0):

@@ -153,6 +153,7 @@ def _switch_once(serving: Any, generation: int, projection: Any, log: LedgerLog,
         serving.run(cursor, "UPDATE {generations} SET generation = ?, version = ?, "
                     "building = NULL, building_version = NULL, retired = ? WHERE view = ?",
                     (generation, found.building_version, found.number, serving.NAME))
+        serving.announce(cursor)
     logger.info("view %s: generation %s serves from position %s", serving.NAME,
                 generation, max(target, new_at))
 

@@ -21,6 +21,8 @@ class ReadModels:
         first = self.history
         self.commits = None if settings.is_sqlite else CommitWaiter(
             first.datastore.pool.kwargs, first.commits_channel)
+        for view in self.views.values():  # reads remember the registry while it is quiet
+            view.watch = self.commits
 
     def position(self) -> int:
         """The log position every view has reached."""

@@ -87,10 +87,14 @@ class ViewStore(Batching, Generations, ABC):
             with self.using(self.resolve(cursor, lock=True, check=check)):
                 yield cursor
 
+    def read_cursor(self) -> Any:
+        """A cursor to read with (PostgreSQL: autocommit, see FewerRoundTrips)."""
+        return self.datastore.transaction(commit=False)
+
     @contextmanager
     def read(self, check: bool = True) -> Iterator[Any]:
         """A read of the serving generation, or of the one this thread already uses."""
-        with self.datastore.transaction(commit=False) as cursor:
+        with self.read_cursor() as cursor:
             if self.in_scope():
                 yield cursor
                 return
@@ -113,6 +117,7 @@ class ViewStore(Batching, Generations, ABC):
                      (self.SCHEMA_VERSION,))
             self.run(cursor, "UPDATE {generations} SET version = ? WHERE view = ?",
                      (self.SCHEMA_VERSION, self.NAME))
+            self.announce(cursor)
 
     def record_dead_letter(self, tracking: Tracking, error: str, at: int) -> None:
         """An event this view could not apply: its position and error class are kept,
@@ -142,6 +147,7 @@ class ViewStore(Batching, Generations, ABC):
         except (ProgrammingError, OperationalError):
             if used is None or self.in_scope() or self.pinned or self.serving().number == used:
                 raise
+        self.forget_registry()
         with self.read(check) as cursor:
             cursor.execute(self.render(text), tuple(params))
             return list(cursor.fetchall())

@@ -11,7 +11,7 @@ from typing import Any
 from eventsourcing.persistence import InterfaceError, OperationalError, Tracking
 from eventsourcing.utils import retry
 
-from projections.commit_wake import channel_of, payload
+from projections.commit_wake import REGISTRY_CHANGED, channel_of, payload
 from projections.views.batching import RowChange
 
 
@@ -45,17 +45,14 @@ class FewerRoundTrips:
             yield CursorPerStatement(conn)
 
     @contextmanager
-    def read(self, check: bool = True) -> Iterator[Any]:
-        """A read on an autocommit connection: its statements (the serving generation,
-        then the query) are a round trip each, without BEGIN and ROLLBACK."""
+    def read_cursor(self) -> Iterator[Any]:
+        """A read on an autocommit connection: a round trip per statement, without
+        BEGIN and ROLLBACK (and the serving generation mostly remembered)."""
         with self.datastore.get_connection() as conn:
-            cursor = conn.cursor()
-            if self.in_scope():  # type: ignore[attr-defined]
-                yield cursor
-                return
-            serving = self.resolve(cursor, lock=False, check=check)  # type: ignore[attr-defined]
-            with self.using(serving):  # type: ignore[attr-defined]
-                yield cursor
+            yield conn.cursor()
+
+    def announce(self, cursor: Any) -> None:
+        cursor.execute("SELECT pg_notify(%s, %s)", (self.commits_channel, REGISTRY_CHANGED))
 
     @retry((InterfaceError, OperationalError), max_attempts=3)
     def query(self, text: str, params: Sequence[Any] = (), check: bool = True) -> list[Any]:

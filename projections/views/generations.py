@@ -3,15 +3,20 @@
 A view's tables exist once per generation (generation 1 keeps the original names;
 generation N adds `_gN` to its tables, indexes and tracking key). A registry row
 per view names the generation that serves and the schema version its rows have;
-every transaction reads it, so a switch is one row update that readers and the
-live projector see at their next transaction. A process never serves or writes a
-generation whose version is not the one its code reads (`ViewUpgrading`).
+every write transaction reads it, so a switch is one row update that the live
+projector sees at its next transaction. Reads remember the row while the
+process's commit listener has heard no change of the registry (on PostgreSQL a
+change is announced with NOTIFY in its own transaction; on SQLite, where the
+lookup is a statement in the same file, nothing is remembered). A process never
+serves or writes a generation whose version is not the one its code reads
+(`ViewUpgrading`).
 """
 
 from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +30,8 @@ REGISTRY_DDL = ("CREATE TABLE IF NOT EXISTS {generations} (view TEXT PRIMARY KEY
                 "generation INTEGER NOT NULL, version INTEGER NOT NULL, building INTEGER, "
                 "building_version INTEGER, retired INTEGER)")
 _INDEX = re.compile(r"(INDEX IF (?:NOT )?EXISTS )(\w+)")
+REMEMBER_SECONDS = 1.0  # even with no change heard (a listener's dead connection unseen)
+_UNKNOWN = object()
 
 
 class ViewUpgrading(NotReady):
@@ -64,6 +71,8 @@ class Generations:
     NAME: ClassVar[str] = ""
     SCHEMA_VERSION: ClassVar[int]
     pinned: int | None = None  # a rebuild's own generation, whatever serves
+    watch: Any = None  # the process's CommitWaiter: reads may remember the registry
+    _remembered: tuple[Any, float, Generation | None] | None = None  # epoch, until, row
     table_migration_identifier: str  # the library's marker in the tracking table
     _local: threading.local
 
@@ -75,6 +84,9 @@ class Generations:
             ...
 
         def read(self, check: bool = True) -> Any:
+            ...
+
+        def read_cursor(self) -> Any:
             ...
 
         def write(self, check: bool = True) -> Any:
@@ -118,11 +130,37 @@ class Generations:
         return Generation(int(row["generation"]), int(row["version"]), row["building"],
                           row["building_version"], row["retired"])
 
+    def announce(self, cursor: Any) -> None:
+        """Tells other processes, at this transaction's commit, that the registry
+        changed (PostgreSQL; see FewerRoundTrips)."""
+
+    def _recall(self) -> tuple[Any, Any]:
+        """The listener's epoch now, and the row remembered under it (or _UNKNOWN)."""
+        epoch = self.watch.registry_epoch() if self.watch is not None else None
+        kept = self._remembered
+        if epoch is None or kept is None or kept[0] != epoch or time.monotonic() > kept[1]:
+            return epoch, _UNKNOWN
+        return epoch, kept[2]
+
+    def registry_for_reads(self, cursor: Any) -> Generation | None:
+        """The registry's row, remembered while no change of it has been heard. The
+        epoch is read before the row: a change committed after is always heard."""
+        epoch, found = self._recall()
+        if found is _UNKNOWN:
+            found = self.registry(cursor)
+            if epoch is not None:
+                self._remembered = (epoch, time.monotonic() + REMEMBER_SECONDS, found)
+        return found  # type: ignore[no-any-return]
+
+    def forget_registry(self) -> None:
+        self._remembered = None
+
     def resolve(self, cursor: Any, *, lock: bool, check: bool) -> int:
-        """The generation this transaction uses; refuses one of another shape."""
+        """The generation this transaction uses; refuses one of another shape.
+        Writers read (and on PostgreSQL share-lock) the row every time."""
         if self.pinned is not None:
             return self.pinned
-        found = self.registry(cursor, lock)
+        found = self.registry(cursor, lock=True) if lock else self.registry_for_reads(cursor)
         if found is None:
             return 1
         if check and found.version != self.SCHEMA_VERSION:
@@ -155,8 +193,9 @@ class Generations:
             return int(found) if found is not None else None
 
     def serving(self) -> Generation:
-        """The registry's row for this view (generation 1 of version 0 before any)."""
-        with self.read(check=False) as cursor:
+        """The registry's row for this view (generation 1 of version 0 before any),
+        read now."""
+        with self.read_cursor() as cursor:
             return self.registry(cursor) or Generation(1, 0)
 
     def stored_version(self) -> int:
@@ -168,7 +207,12 @@ class Generations:
         return self.serving().version == self.SCHEMA_VERSION
 
     def check_readable(self) -> None:
-        stored = self.serving().version
+        """As reads see it (the row remembered, if it is)."""
+        _, found = self._recall()
+        if found is _UNKNOWN:
+            with self.read_cursor() as cursor:
+                found = self.registry_for_reads(cursor)
+        stored = found.version if found is not None else 0
         if stored != self.SCHEMA_VERSION:
             raise ViewUpgrading(self.NAME, stored, self.SCHEMA_VERSION)
 
@@ -186,6 +230,7 @@ class Generations:
                 self.run(cursor, "INSERT INTO {generations} (view, generation, version) "
                          "VALUES (?, 1, ?) ON CONFLICT (view) DO NOTHING",
                          (self.NAME, int(row["version"] or 0)))
+                self.announce(cursor)
 
     def drop_generation(self, cursor: Any, application_name: str, generation: int) -> None:
         """One generation's tables and tracking record, gone."""
