@@ -104,7 +104,8 @@ def instance(image: str, tmp_path: Path) -> Instance:
     return result
 
 
-def test_every_ebbflow_command_starts_in_the_image_because_libpq_is_there(image: str) -> None:
+def test_every_ebbflow_command_starts_in_the_image_and_libpq_and_pango_are_there(
+        image: str) -> None:
     helped = podman("run", "--rm", "--no-healthcheck", image, "ebbflow", "--help")
     assert helped.returncode == 0, helped.stderr
     assert "migrate" in helped.stdout and "serve" in helped.stdout
@@ -112,6 +113,12 @@ def test_every_ebbflow_command_starts_in_the_image_because_libpq_is_there(image:
                    "import psycopg; print(psycopg.pq.__impl__, psycopg.pq.version())")
     assert libpq.returncode == 0, libpq.stderr
     assert libpq.stdout.startswith("binary ")  # psycopg's C implementation, its own libpq
+    # WeasyPrint is imported at the first PDF (projections/report/pdf.py): its Pango too
+    pdf = podman("run", "--rm", "--no-healthcheck", image, "python", "-c",
+                 "import sys; from weasyprint import HTML; "
+                 "sys.stdout.buffer.write(HTML(string='<p>Us</p>').write_pdf()[:5])")
+    assert pdf.returncode == 0, pdf.stderr
+    assert pdf.stdout == "%PDF-"
 
 
 def test_the_image_migrates_serves_pages_and_static_files_and_is_healthy(
