@@ -1,8 +1,9 @@
 """Following the log, rebuilding views, and waiting for a view to catch up.
 
-`project` runs the library's ProjectionRunner for each projection (the library's
-LISTEN/NOTIFY subscription on PostgreSQL, our polling one on SQLite), standing by
-for a view whose serving generation this code does not write. `rebuild` drops a
+`project` follows the log with one subscription for the views it is active for
+(shared_log.py; the library's LISTEN/NOTIFY subscription on PostgreSQL, our
+polling one on SQLite), standing by for a view whose serving generation this code
+does not write. `rebuild` drops a
 view and replays the log in large batches through the same handlers (online.py
 builds a new generation beside the serving one instead).
 """
@@ -13,12 +14,10 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 
 from eventsourcing.persistence import InfrastructureFactory, Tracking
-from eventsourcing.projection import ProjectionRunner
 from eventsourcing.utils import Environment
 
 from ledger.infra.config import APP_NAME, Settings
@@ -27,10 +26,10 @@ from projections.balance import BalanceProjection
 from projections.base import INFRASTRUCTURE, LedgerProjection
 from projections.history import HistoryProjection
 from projections.leases import leases_for
+from projections.shared_log import SharedLogRunner
 from projections.timeline import TimelineProjection
 from projections.views.balance import PostgresBalanceView, SQLiteBalanceView
 from projections.views.base import ViewStore
-from projections.views.generations import ViewUpgrading
 from projections.views.history import PostgresHistoryView, SQLiteHistoryView
 from projections.views.timeline import PostgresTimelineView, SQLiteTimelineView
 
@@ -236,54 +235,53 @@ def project(settings: Settings, stop: threading.Event,
     """Runs each projection whose lease this process holds until `stop` is set,
     standing by for the others (another projector is active for them, or the
     generation serving is of a shape this code does not write) and taking over
-    when that changes. A runner's error stops them all and is raised (the
-    supervisor restarts the projector)."""
+    when that changes. The active ones share one subscription to the log
+    (shared_log.py), started again whenever the set changes. A runner's error
+    stops them all and is raised (the supervisor restarts the projector)."""
     leases = leases_for(settings, names)
     probes = {name: open_view(settings, name, kinds) for name in leases}
-    active: dict[str, tuple[ExitStack, ProjectionRunner[Any, Any]]] = {}
+    runner: SharedLogRunner | None = None
     checked = polled = 0.0
     try:
         while not stop.is_set():
+            active = runner.names if runner else set()
+            wanted = set(active)
             if time.monotonic() - polled >= STANDBY_POLL_SECONDS or not active:
                 polled = time.monotonic()
                 for name, lease in leases.items():
-                    if name not in active and probes[name].readable() and lease.try_acquire():
+                    if name not in wanted and probes[name].readable() and lease.try_acquire():
                         logger.info("projection %s: this projector is active", name)
-                        active[name] = _start(settings, name, kinds[name])
+                        wanted.add(name)
             if time.monotonic() - checked >= LEASE_CHECK_SECONDS:
                 checked = time.monotonic()
-                for name in [n for n in active if not leases[n].held()]:
+                for name in [n for n in wanted if not leases[n].held()]:
                     logger.warning("projection %s: lease lost; standing by", name)
-                    active.pop(name)[0].close()
-                for name in [n for n in active if not probes[n].readable()]:
-                    _stand_by(name, active, leases[name])
-            if not active:
+                    wanted.discard(name)
+                for name in [n for n in wanted if not probes[n].readable()]:
+                    wanted.discard(_stand_by(name, leases[name]))
+            for name in runner.upgrading if runner else ():
+                wanted.discard(_stand_by(name, leases[name]))
+            if wanted != active:
+                if runner is not None:
+                    runner.close()
+                runner = SharedLogRunner(settings, {
+                    name: kinds[name].projection(open_view(settings, name, kinds))
+                    for name in wanted}) if wanted else None
+            if runner is None:
                 stop.wait(STANDBY_POLL_SECONDS)
-            for name, (_, runner) in list(active.items()):
-                try:
-                    runner.run_forever(timeout=0.05)  # re-raises a runner's error
-                except ViewUpgrading:
-                    _stand_by(name, active, leases[name])
+                continue
+            runner.run_forever(timeout=0.05)  # re-raises the runner's error
     finally:
-        for stack, _ in active.values():
-            stack.close()
+        if runner is not None:
+            runner.close()
         for lease in leases.values():
             lease.release()
         for probe in probes.values():
             probe.datastore.close()
 
 
-def _stand_by(name: str, active: dict[str, tuple[ExitStack, Any]], lease: Any) -> None:
+def _stand_by(name: str, lease: Any) -> str:
     """Another shape serves now: a projector of the code that writes it takes over."""
     logger.warning("projection %s: its view serves another shape; standing by", name)
-    active.pop(name)[0].close()
     lease.release()
-
-
-def _start(settings: Settings, name: str,
-           kind: ProjectionKind) -> tuple[ExitStack, ProjectionRunner[Any, Any]]:
-    stack = ExitStack()
-    runner = stack.enter_context(ProjectionRunner(
-        application_class=LedgerLog, projection_class=kind.projection,
-        view_class=kind.view_class(settings), env=settings.projection_env(name)))
-    return stack, runner
+    return name

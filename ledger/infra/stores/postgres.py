@@ -17,8 +17,15 @@ from uuid import UUID
 import psycopg
 from eventsourcing.persistence import (
     ApplicationRecorder,
+    DatabaseError,
+    DataError,
+    IntegrityError,
     InterfaceError,
+    InternalError,
+    NotSupportedError,
     OperationalError,
+    PersistenceError,
+    ProgrammingError,
     StoredEvent,
     Subscription,
 )
@@ -36,6 +43,28 @@ from ledger.infra.stores.tables import AuxiliaryTables, IdempotentResponse
 SAFETY_PULL_SECONDS = 1.0
 WRITER_LOCK_CLASS = 0x45424657  # "EBFW": the advisory-lock space of writers
 WRITER_LOCK_TIMEOUT_SECONDS = 10
+
+
+# psycopg's errors as the library's pool raises them (eventsourcing.postgres), most
+# specific first: callers retry on the library's IntegrityError and OperationalError
+_LIBRARY_ERRORS = ((psycopg.InterfaceError, InterfaceError),
+                   (psycopg.OperationalError, OperationalError), (psycopg.DataError, DataError),
+                   (psycopg.IntegrityError, IntegrityError),
+                   (psycopg.InternalError, InternalError),
+                   (psycopg.ProgrammingError, ProgrammingError),
+                   (psycopg.NotSupportedError, NotSupportedError),
+                   (psycopg.DatabaseError, DatabaseError), (psycopg.Error, PersistenceError))
+
+
+@contextmanager
+def as_library_errors(conn: Any) -> Iterator[Any]:
+    """A connection already checked out (the writer's), its errors raised as the
+    library's `get_connection` would raise them."""
+    try:
+        yield conn
+    except psycopg.Error as error:
+        ours = next(mine for theirs, mine in _LIBRARY_ERRORS if isinstance(error, theirs))
+        raise ours(str(error)) from error
 
 
 class SafetyNetSubscription(PostgresSubscription):
@@ -75,6 +104,7 @@ class PostgresLedgerRecorder(AuxiliaryTables, PostgresApplicationRecorder):
             ).format(self.key_table)
         )
         self.aux_prefix = base
+        self._writer = threading.local()  # conn, release, released: see writer_lock
         self.sql_create_statements.extend(Composed([SQL(s)]) for s in self.aux_statements())
 
     def aux_sql(self, text: str) -> str:
@@ -96,7 +126,8 @@ class PostgresLedgerRecorder(AuxiliaryTables, PostgresApplicationRecorder):
         rows = [self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic,
                                                e.state) for e in stored_events]
         record: IdempotentResponse | None = kwargs.get("idempotency")
-        with self.datastore.get_connection() as conn:
+        held = self._writer_held()
+        with as_library_errors(held) if held else self.datastore.get_connection() as conn:
             try:
                 with conn.pipeline():
                     conn.execute("BEGIN")
@@ -105,23 +136,40 @@ class PostgresLedgerRecorder(AuxiliaryTables, PostgresApplicationRecorder):
                     conn.execute(SQL("NOTIFY {}").format(Identifier(self.channel_name)))
                     inserted = conn.execute(self.insert_events_statement, (rows,), prepare=True)
                     if record is None:
-                        conn.execute("COMMIT")
+                        self._commit_and_release(conn, held)
                 ids = [row["notification_id"] for row in inserted.fetchall()]
                 if record is not None:
                     with conn.pipeline():
                         self.write_idempotency(conn.cursor(), record, ids[-1])
-                        conn.execute("COMMIT")
+                        self._commit_and_release(conn, held)
             finally:
                 if conn.info.transaction_status != TransactionStatus.IDLE and not conn.broken:
                     conn.execute("ROLLBACK")
+        if held is not None:
+            self._writer.released = True  # the pipeline got that far: no error raised
         return ids
+
+    def _writer_held(self) -> Any:
+        """The connection holding this thread's writer lock, if it holds one (and the
+        connection is sound): the append runs there, and releases the lock with COMMIT."""
+        conn = getattr(self._writer, "conn", None)
+        if conn is None or conn.broken or self._writer.released:
+            return None
+        return conn
+
+    def _commit_and_release(self, conn: Any, held: Any) -> None:
+        conn.execute("COMMIT")
+        if held is not None:  # the next writer of this ledger may start from here
+            conn.execute(self._writer.release)
 
     @contextmanager
     def writer_lock(self, aggregate_ids: Collection[UUID]) -> Iterator[None]:
         """Serialises writers of the same aggregates across processes with session
         advisory locks (released with the session if a process dies). Taking them is
-        one round trip (one simple query, an implicit transaction for `SET LOCAL`),
-        and so is releasing them; a connection the server dropped is replaced once."""
+        one round trip (one simple query, an implicit transaction for `SET LOCAL`);
+        the append runs on the same connection and releases them in its pipeline,
+        after COMMIT (no round trip of their own). A connection the server dropped
+        is replaced once."""
         keys = sorted({_signed32(aggregate_id.int) for aggregate_id in aggregate_ids})
         take = SQL("SET LOCAL lock_timeout = '{}s'; ").format(WRITER_LOCK_TIMEOUT_SECONDS) + \
             SQL("; ").join(SQL("SELECT pg_advisory_lock({}, {})").format(
@@ -137,10 +185,14 @@ class PostgresLedgerRecorder(AuxiliaryTables, PostgresApplicationRecorder):
                     if attempt == 2 or not conn.broken:
                         raise
                     continue  # the pool discards the broken connection on return
+                self._writer.conn, self._writer.release = conn, release
+                self._writer.released = False
                 try:
                     yield
                 finally:
-                    conn.execute(release)
+                    if not self._writer.released:
+                        conn.execute(release)
+                    self._writer.conn = None
                 return
 
     def subscribe(self, gt: int | None = None,
