@@ -1,5 +1,6 @@
-"""The projector as it runs for real: the library's ProjectionRunner in a thread,
-`ebbflow project` as an OS process killed with SIGKILL and restarted, rebuilds."""
+"""The projector as it runs for real: its one subscription for every view in a
+thread, `ebbflow project` as an OS process killed with SIGKILL and restarted,
+rebuilds."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from eventsourcing.persistence import StoredEvent
 
 from ledger.domain.values import SupportType
 from ledger.infra.config import Settings
+from ledger.infra.log import TolerantMapper
 from projections.read_models import ReadModels
 from projections.runner import (
     PROJECTIONS,
@@ -41,7 +43,7 @@ def write_needs(couple: Couple, count: int) -> int:
     return position
 
 
-def test_the_librarys_runner_follows_the_log_and_read_your_writes_waits_for_it(
+def test_the_projector_follows_the_log_and_read_your_writes_waits_for_it(
     settings: Settings, couple: Couple, read_models: ReadModels,
 ) -> None:
     stop = threading.Event()
@@ -55,6 +57,35 @@ def test_the_librarys_runner_follows_the_log_and_read_your_writes_waits_for_it(
         started = time.monotonic()
         assert read_models.wait_for(later, timeout=10)
         assert time.monotonic() - started < 5
+    finally:
+        stop.set()
+        thread.join(timeout=20)
+    assert not thread.is_alive()
+
+
+def test_the_projector_decodes_each_event_once_for_all_its_views(
+    settings: Settings, couple: Couple, read_models: ReadModels,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    catch_up(settings)
+    decoded: list[int] = []
+    original = TolerantMapper.to_domain_event
+
+    def counting(self: TolerantMapper, stored: StoredEvent) -> object:
+        decoded.append(1)
+        return original(self, stored)
+
+    monkeypatch.setattr(TolerantMapper, "to_domain_event", counting)
+    stop = threading.Event()
+    thread = threading.Thread(target=project, args=(settings, stop))
+    thread.start()
+    try:
+        first = read_models.position()
+        position = write_needs(couple, 6)
+        assert read_models.wait_for(position, timeout=10)
+        assert len(decoded) == position - first  # not once per view (three times)
+        assert {name: read_models.position_of(name) for name in PROJECTIONS} == \
+            dict.fromkeys(PROJECTIONS, position)
     finally:
         stop.set()
         thread.join(timeout=20)
