@@ -167,8 +167,8 @@ class Settings:
         return path.with_name(f"{path.stem}-{projection}{path.suffix or '.db'}")
 
     def projection_env(self, projection: str) -> dict[str, str]:
-        """One environment for the library's ProjectionRunner: the log's keys under
-        the application's name, the view's keys under the projection's name."""
+        """One environment for a view, as the library's runner takes it: the log's
+        keys under the application's name, the view's keys under the projection's."""
         app_prefix = APP_NAME.upper() + "_"
         env = {app_prefix + key: value for key, value in self.eventsourcing_env().items()}
         view = {

@@ -1,7 +1,7 @@
 """The ledger's event log as a follower reads it (projections, exports).
 
 `LedgerLog` is an application on the same event store with no commands: the
-library's ProjectionRunner constructs it from an environment. Its mapper never
+projector (and the library's runner) construct it from an environment. Its mapper never
 raises on an event it cannot decode: it answers an `Unreadable` stand-in, which
 projections pass over as erased, so one bad event cannot stop a runner.
 """

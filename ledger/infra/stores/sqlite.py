@@ -31,7 +31,7 @@ POLL_SECONDS = 0.01
 
 class PollingSubscription(ListenNotifySubscription[SQLiteApplicationRecorder]):
     """SQLite cannot notify, so a timer wakes the library's pull loop instead; the
-    stock ProjectionRunner then works unchanged."""
+    projector's subscription then works unchanged."""
 
     def __init__(self, recorder: SQLiteApplicationRecorder, gt: int | None = None,
                  topics: Sequence[str] = (), interval: float = POLL_SECONDS) -> None:
