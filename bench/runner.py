@@ -11,7 +11,7 @@ from rich.console import Console
 
 from bench.context import BenchContext
 from bench.results import Result, print_table, write_results
-from bench.workspace import postgres_available
+from bench.workspace import postgres_available, settle
 
 CASES = ("http_appends", "ceiling", "floor", "rebuild", "reads", "freshness", "export")
 RESULTS = Path(__file__).with_name("RESULTS.md")
@@ -27,6 +27,9 @@ def main(quick: bool = False, only: list[str] | None = None, write: bool | None 
     results: list[Result] = []
     for name in only or CASES:
         console.rule(f"[bold]{name}")
+        waited = settle(context.postgres)
+        if waited > 2:
+            console.print(f"waited {waited:.0f} s for the machine to be quiet")
         module = importlib.import_module(f"bench.cases.{name}")
         case_started = time.perf_counter()
         case_results = module.run(context)

@@ -7,6 +7,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,3 +62,29 @@ def environment(settings: Settings) -> dict[str, str]:
             # sign-in is not what the benchmarks measure: cheap hashes, as in-process
             "EBBFLOW_ARGON2_TIME_COST": str(settings.argon2_time_cost),
             "EBBFLOW_ARGON2_MEMORY_KIB": str(settings.argon2_memory_cost)}
+
+
+def settle(postgres: bool, longest: float = 30.0, idle: float = 0.85) -> float:
+    """Waits until the machine is quiet again, so that a case measures itself and not
+    the tail of the one before (PostgreSQL's checkpoint and autovacuum after a large
+    schema is dropped, the page cache's writeback): a CHECKPOINT now, then until the
+    CPUs are idle for `idle` of one second, at most `longest`. Answers the seconds
+    waited."""
+    started = time.monotonic()
+    if postgres:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+            admin.execute("CHECKPOINT")
+    while time.monotonic() - started < longest:
+        before = _cpu_times()
+        time.sleep(1.0)
+        after = _cpu_times()
+        total = sum(after) - sum(before)
+        if total <= 0 or (after[3] - before[3]) / total >= idle:
+            break
+    return time.monotonic() - started
+
+
+def _cpu_times() -> list[int]:
+    """The machine's CPU time so far by kind (user, nice, system, idle, iowait, ...)."""
+    with open("/proc/stat") as stat:
+        return [int(value) for value in stat.readline().split()[1:]]
