@@ -62,7 +62,7 @@ def rebuild_online(settings: Settings, name: str, progress: Progress | None = No
             if target - start <= min(batch, SWITCH_TAIL):
                 break
             replay(log, projection, building, target, batch,
-                   reporter(progress, name, target), after=start)
+                   reporter(progress, name, target), after=start, settings=settings)
         switch(serving, building.pinned, projection, log, owned)
         if progress is not None:
             progress(name, position_of(building), position_of(building))

@@ -3,9 +3,9 @@
 `project` follows the log with one subscription for the views it is active for
 (shared_log.py; the library's LISTEN/NOTIFY subscription on PostgreSQL, our
 polling one on SQLite), standing by for a view whose serving generation this code
-does not write. `rebuild` drops a
-view and replays the log in large batches through the same handlers (online.py
-builds a new generation beside the serving one instead).
+does not write. `rebuild` drops a view and replays the log in large batches
+through the same handlers (online.py builds a new generation beside the serving
+one instead). catalog.py says which views there are.
 """
 
 from __future__ import annotations
@@ -13,59 +13,33 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from eventsourcing.persistence import InfrastructureFactory, Tracking
-from eventsourcing.utils import Environment
+from eventsourcing.persistence import Tracking
 
 from ledger.infra.config import APP_NAME, Settings
 from ledger.infra.log import LedgerLog
-from projections.balance import BalanceProjection
+from projections import parallel_replay
 from projections.base import INFRASTRUCTURE, LedgerProjection
-from projections.history import HistoryProjection
+from projections.catalog import (  # re-exported: where callers have always found them
+    PROJECTIONS,
+    REBUILD_BATCH,
+    ProjectionKind,
+    log_batches,
+    open_view,
+)
 from projections.leases import leases_for
 from projections.shared_log import SharedLogRunner
-from projections.timeline import TimelineProjection
-from projections.views.balance import PostgresBalanceView, SQLiteBalanceView
-from projections.views.base import ViewStore
-from projections.views.history import PostgresHistoryView, SQLiteHistoryView
-from projections.views.timeline import PostgresTimelineView, SQLiteTimelineView
 
-REBUILD_BATCH = 5000
 WAIT_STEP_SECONDS = 0.002
 STANDBY_POLL_SECONDS = 1.0  # how soon a standby projector notices its chance
 LEASE_CHECK_SECONDS = 2.0  # how often an active one checks it still holds its lease
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ProjectionKind:
-    projection: type[LedgerProjection[Any]]
-    sqlite_view: type[ViewStore]
-    postgres_view: type[ViewStore]
-
-    def view_class(self, settings: Settings) -> type[ViewStore]:
-        return self.sqlite_view if settings.is_sqlite else self.postgres_view
-
-
-PROJECTIONS: dict[str, ProjectionKind] = {
-    "history": ProjectionKind(HistoryProjection, SQLiteHistoryView, PostgresHistoryView),
-    "timeline": ProjectionKind(TimelineProjection, SQLiteTimelineView, PostgresTimelineView),
-    "balance": ProjectionKind(BalanceProjection, SQLiteBalanceView, PostgresBalanceView),
-}
+__all__ = ["PROJECTIONS", "REBUILD_BATCH", "ProjectionKind", "log_batches", "open_view"]
 
 Progress = Callable[[str, int, int], None]
 Rebuild = Callable[[Settings, list[str], Progress | None], object]
-
-
-def open_view(settings: Settings, name: str,
-              kinds: Mapping[str, ProjectionKind] = PROJECTIONS) -> Any:
-    """The view of one projection, for reading or rebuilding (tables created if allowed)."""
-    env = Environment(name, settings.projection_env(name))
-    factory: Any = InfrastructureFactory.construct(env=env)
-    return factory.tracking_recorder(kinds[name].view_class(settings))
 
 
 def migrate_views(settings: Settings, progress: Progress | None = None,
@@ -131,7 +105,7 @@ def rebuild(settings: Settings, names: Iterable[str], progress: Progress | None 
             view.drop(APP_NAME)
             projection = PROJECTIONS[name].projection(view)
             replayed[name] = replay(log, projection, view, end, batch,
-                                    reporter(progress, name, end))
+                                    reporter(progress, name, end), settings=settings)
             view.mark_version()
             view.datastore.close()
     finally:
@@ -147,23 +121,15 @@ def reporter(progress: Progress | None, name: str, end: int) -> Callable[[int], 
     return report
 
 
-def log_batches(log: LedgerLog, after: int = 0, stop: int | None = None,
-                batch: int = REBUILD_BATCH) -> Iterator[Sequence[Any]]:
-    """The log after a position, in batches of notifications (up to `stop`)."""
-    position = after
-    while stop is None or position < stop:
-        notifications = log.recorder.select_notifications(
-            start=position, limit=batch, stop=stop, inclusive_of_start=False)
-        if not notifications:
-            return
-        yield notifications
-        position = notifications[-1].id
-
-
 def replay(log: LedgerLog, projection: LedgerProjection[Any], view: Any, end: int, batch: int,
-           progress: Callable[[int], object], after: int = 0) -> int:
+           progress: Callable[[int], object], after: int = 0,
+           settings: Settings | None = None) -> int:
     """Applies the log in large batches; a batch with an event the view cannot apply
-    is applied again one event at a time, so only that event becomes a dead letter."""
+    is applied again one event at a time, so only that event becomes a dead letter.
+    A long replay (given `settings`) reads and decodes in a second process."""
+    if settings is not None and end - after >= parallel_replay.PARALLEL_FROM:
+        return parallel_replay.replay_in_parallel(settings, projection.name, projection, end,
+                                                  batch, progress, after)
     count = 0
     for notifications in log_batches(log, after=after, stop=end, batch=batch):
         events = [(log.mapper.to_domain_event(n), n.id) for n in notifications]

@@ -4,4 +4,5 @@ import sys
 
 from web.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # not again in a process a rebuild spawns (parallel_replay)
+    sys.exit(main())
