@@ -1,7 +1,8 @@
 """Benchmark 3: rebuilding each view from 1,000,000 events (10,000 ledgers × 100)
 on SQLite and 200,000 on PostgreSQL (seeding a million there would double the
 run), against reading and decoding the same log with no writes, each in a fresh
-process whose peak memory is read too."""
+process whose peak memory is read too (and its reader process's: a long replay
+decodes in a second process, projections/parallel_replay.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from bench.results import Result
 from bench.workspace import workspace
 from ledger.infra.config import Settings
 from ledger.infra.log import LedgerLog
+from projections.parallel_replay import reader_peak_mb
 from projections.runner import PROJECTIONS, log_batches, rebuild
 
 PEAK_TARGET_MB = 200
@@ -35,7 +37,8 @@ def read_and_decode(settings: Settings) -> dict[str, float]:
 def rebuild_one(settings: Settings, name: str) -> dict[str, float]:
     started = time.perf_counter()
     replayed = rebuild(settings, [name])[name]
-    return {"events": replayed, "seconds": time.perf_counter() - started, "peak": rss_mb()[1]}
+    return {"events": replayed, "seconds": time.perf_counter() - started, "peak": rss_mb()[1],
+            "reader_peak": reader_peak_mb()}
 
 
 LEDGERS = {"sqlite": (10_000, 200), "postgres": (2_000, 200)}  # × 100 events, (full, quick)
@@ -69,7 +72,8 @@ def measure(context: BenchContext, backend: str, ledgers: int) -> list[Result]:
             3, f"rebuild {name}: {f['events']:,.0f} events ({shown})", rate, "events/s",
             baseline=f"{base_rate:,.0f} events/s read+decode",
             target=f"≥ 1/3 of baseline; peak ≤ {PEAK_TARGET_MB} MB",
-            met=ratio >= RATIO_TARGET and f["peak"] <= PEAK_TARGET_MB,
-            detail=f"ratio {ratio:.2f}; peak {f['peak']:.0f} MB (baseline's "
-                   f"{base['peak']:.0f} MB); {f['seconds']:.0f} s"))
+            met=ratio >= RATIO_TARGET and max(f["peak"], f["reader_peak"]) <= PEAK_TARGET_MB,
+            detail=f"ratio {ratio:.2f}; peak {f['peak']:.0f} MB, its reader process's "
+                   f"{f['reader_peak']:.0f} MB (baseline's {base['peak']:.0f} MB); "
+                   f"{f['seconds']:.0f} s"))
     return results
