@@ -7,10 +7,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from eventsourcing.persistence import InfrastructureFactory
+from eventsourcing.persistence import InfrastructureFactory, Tracking
 from eventsourcing.utils import Environment
 
-from ledger.infra.config import Settings
+from ledger.infra.config import APP_NAME, Settings
 from ledger.infra.log import LedgerLog
 from projections.balance import BalanceProjection
 from projections.base import LedgerProjection
@@ -59,3 +59,16 @@ def log_batches(log: LedgerLog, after: int = 0, stop: int | None = None,
             return
         yield notifications
         position = notifications[-1].id
+
+
+def process_each(log: LedgerLog, projection: LedgerProjection[Any], after: int,
+                 stop: int | None = None) -> int:
+    """The log in (after, stop], one event per transaction: an event the view cannot
+    apply becomes a dead letter and nothing else is lost. Answers how many."""
+    processed = 0
+    for notifications in log_batches(log, after=after, stop=stop):
+        for notification in notifications:
+            projection.process_event(log.mapper.to_domain_event(notification),
+                                     Tracking(APP_NAME, notification.id))
+            processed += 1
+    return processed

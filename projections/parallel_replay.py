@@ -23,7 +23,7 @@ from eventsourcing.persistence import Tracking
 from ledger.infra.config import APP_NAME, Settings
 from ledger.infra.log import LedgerLog
 from projections.base import INFRASTRUCTURE, LedgerProjection
-from projections.catalog import PROJECTIONS, log_batches, open_view
+from projections.catalog import PROJECTIONS, log_batches, open_view, process_each
 from projections.views.batching import RowChange
 
 PARALLEL_FROM = 50_000  # events to replay before a reader process pays for itself
@@ -62,12 +62,12 @@ def read_changes(settings: Settings, name: str, pinned: int | None, after: int, 
             log.close()
 
 
-def replay_in_parallel(settings: Settings, name: str, projection: LedgerProjection[Any],
+def replay_in_parallel(settings: Settings, log: LedgerLog, projection: LedgerProjection[Any],
                        end: int, batch: int, progress: Callable[[int], object],
                        after: int = 0) -> int:
-    """Replays (after, end] into the projection's view with a reader process; answers
-    the number of events replayed."""
-    view = projection.view
+    """Replays (after, end] into the projection's view with a reader process (`log`
+    serves the batches replayed here one event at a time); answers how many events."""
+    view, name = projection.view, projection.name
     context = multiprocessing.get_context("spawn")  # no locks or connections inherited
     queue = context.Queue(maxsize=AHEAD)
     reader = context.Process(target=read_changes, name=f"{name}-reader", daemon=True,
@@ -83,7 +83,7 @@ def replay_in_parallel(settings: Settings, name: str, projection: LedgerProjecti
                 raise RuntimeError(f"the {name} view's reader failed: {item[1]}")
             position = item[1]
             if item[0] == "unmade" or not _applied(view, item[3], position):
-                _one_at_a_time(settings, projection, done_to, position)
+                process_each(log, projection, after=done_to, stop=position)
             count += item[2]
             done_to = position
             progress(position)
@@ -118,16 +118,3 @@ def _applied(view: Any, changes: list[tuple[str, dict[str, Any]]], position: int
     except Exception:
         return False
     return True
-
-
-def _one_at_a_time(settings: Settings, projection: LedgerProjection[Any], after: int,
-                   stop: int) -> None:
-    """A batch event by event: the one that cannot be applied becomes a dead letter."""
-    log = LedgerLog(env=settings.eventsourcing_env())
-    try:
-        for notifications in log_batches(log, after=after, stop=stop):
-            for notification in notifications:
-                projection.process_event(log.mapper.to_domain_event(notification),
-                                         Tracking(APP_NAME, notification.id))
-    finally:
-        log.close()

@@ -28,6 +28,7 @@ from projections.catalog import (  # re-exported: where callers have always foun
     ProjectionKind,
     log_batches,
     open_view,
+    process_each,
 )
 from projections.leases import leases_for
 from projections.shared_log import SharedLogRunner
@@ -128,8 +129,8 @@ def replay(log: LedgerLog, projection: LedgerProjection[Any], view: Any, end: in
     is applied again one event at a time, so only that event becomes a dead letter.
     A long replay (given `settings`) reads and decodes in a second process."""
     if settings is not None and end - after >= parallel_replay.PARALLEL_FROM:
-        return parallel_replay.replay_in_parallel(settings, projection.name, projection, end,
-                                                  batch, progress, after)
+        return parallel_replay.replay_in_parallel(settings, log, projection, end, batch,
+                                                  progress, after)
     count = 0
     for notifications in log_batches(log, after=after, stop=end, batch=batch):
         events = [(log.mapper.to_domain_event(n), n.id) for n in notifications]
@@ -170,11 +171,7 @@ def catch_up(settings: Settings, names: Iterable[str] = PROJECTIONS,
         for name in names:
             view = open_view(settings, name, kinds)
             projection = kinds[name].projection(view)
-            for notifications in log_batches(log, after=position_of(view)):
-                for notification in notifications:
-                    event = log.mapper.to_domain_event(notification)
-                    projection.process_event(event, Tracking(APP_NAME, notification.id))
-                    processed += 1
+            processed += process_each(log, projection, after=position_of(view))
             view.datastore.close()
     finally:
         log.close()

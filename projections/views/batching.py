@@ -56,8 +56,14 @@ class Batching:
         return []
 
     def write_sums(self, cursor: Any, sums: dict[tuple[str, ...], dict[str, int]]) -> None:
-        """Adds summed counters to their rows: a view that counts says how."""
-        raise NotImplementedError(f"{type(self).__name__} counts but cannot write its sums")
+        """Adds summed counters to their rows: a view that counts says how (checked
+        when the class is made); one that does not count has none to write."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.counted is not Batching.counted and cls.write_sums is Batching.write_sums:
+            raise TypeError(f"{cls.__name__} counts (counted) but cannot write its sums "
+                            "(write_sums)")
 
     def write_pending(self, cursor: Any, pending: Pending) -> None:
         for op, rows in pending.rows.items():

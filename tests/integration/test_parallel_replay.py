@@ -11,6 +11,7 @@ import pytest
 from ledger.app.application import LedgerApplication
 from ledger.domain.values import Adequacy, Outcome, SupportType
 from ledger.infra.config import Settings
+from ledger.infra.log import LedgerLog
 from projections import parallel_replay
 from projections.runner import PROJECTIONS, dead_letters, open_view, rebuild
 from tests.api.test_dead_letters import poison
@@ -24,9 +25,10 @@ def readers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     ran: list[str] = []
     original = parallel_replay.replay_in_parallel
 
-    def recorded(settings: Settings, name: str, *args: Any, **kwargs: Any) -> int:
-        ran.append(name)
-        return original(settings, name, *args, **kwargs)
+    def recorded(settings: Settings, log: LedgerLog, projection: Any, *args: Any,
+                 **kwargs: Any) -> int:
+        ran.append(projection.name)
+        return original(settings, log, projection, *args, **kwargs)
 
     monkeypatch.setattr(parallel_replay, "PARALLEL_FROM", 0)
     monkeypatch.setattr(parallel_replay, "replay_in_parallel", recorded)
@@ -87,11 +89,13 @@ def test_a_bad_event_in_a_parallel_rebuild_is_one_dead_letter(
 def test_a_reader_that_fails_fails_the_replay(app: LedgerApplication,
                                               settings: Settings) -> None:
     some_history(app, make_couple(app), 1)
-    view = open_view(settings, "timeline")
+    view, log = open_view(settings, "timeline"), LedgerLog(env=settings.eventsourcing_env())
     try:
         projection = PROJECTIONS["timeline"].projection(view)
+        projection.name = "no such view"  # the reader cannot open it
         with pytest.raises(RuntimeError, match="reader failed: KeyError"):
-            parallel_replay.replay_in_parallel(settings, "no such view", projection, 10**6,
-                                               100, lambda _: None)
+            parallel_replay.replay_in_parallel(settings, log, projection, 10**6, 100,
+                                               lambda _: None)
     finally:
         view.datastore.close()
+        log.close()

@@ -104,7 +104,7 @@ class PostgresLedgerRecorder(AuxiliaryTables, PostgresApplicationRecorder):
             ).format(self.key_table)
         )
         self.aux_prefix = base
-        self._writer = threading.local()  # conn, release, released: see writer_lock
+        self._writer = threading.local()  # conn (until released), release: writer_lock
         self.sql_create_statements.extend(Composed([SQL(s)]) for s in self.aux_statements())
 
     def aux_sql(self, text: str) -> str:
@@ -146,16 +146,14 @@ class PostgresLedgerRecorder(AuxiliaryTables, PostgresApplicationRecorder):
                 if conn.info.transaction_status != TransactionStatus.IDLE and not conn.broken:
                     conn.execute("ROLLBACK")
         if held is not None:
-            self._writer.released = True  # the pipeline got that far: no error raised
+            self._writer.conn = None  # released: the pipeline got that far without error
         return ids
 
     def _writer_held(self) -> Any:
         """The connection holding this thread's writer lock, if it holds one (and the
         connection is sound): the append runs there, and releases the lock with COMMIT."""
         conn = getattr(self._writer, "conn", None)
-        if conn is None or conn.broken or self._writer.released:
-            return None
-        return conn
+        return None if conn is None or conn.broken else conn
 
     def _commit_and_release(self, conn: Any, held: Any) -> None:
         conn.execute("COMMIT")
@@ -186,13 +184,12 @@ class PostgresLedgerRecorder(AuxiliaryTables, PostgresApplicationRecorder):
                         raise
                     continue  # the pool discards the broken connection on return
                 self._writer.conn, self._writer.release = conn, release
-                self._writer.released = False
                 try:
                     yield
                 finally:
-                    if not self._writer.released:
+                    if self._writer.conn is not None:  # not released by an append
+                        self._writer.conn = None
                         conn.execute(release)
-                    self._writer.conn = None
                 return
 
     def subscribe(self, gt: int | None = None,
